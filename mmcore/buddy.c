@@ -1,0 +1,350 @@
+/*
+ * mmcore/buddy.c - binary buddy allocator over PFN-indexed descriptors.
+ *
+ * A free block of 2^k frames is represented only by its first frame's
+ * descriptor: PG_BUDDY set, order = k, linked into free list k through
+ * page.buddy. The other frames of the block carry no flags. Allocated
+ * blocks carry PG_ALLOCATED and their order on the first frame.
+ *
+ * A bitmask of non-empty orders lets allocation find the smallest usable
+ * block without walking the orders, and the doubly-linked lists let a merge
+ * unlink the buddy in O(1), so no operation costs more than a few steps per
+ * order, whatever the number of free blocks.
+ */
+#include "mmcore/buddy.h"
+
+/* Byte written over freed frames so a use after free reads garbage. */
+#define BUDDY_POISON 0x6b
+
+struct buddy_area {
+	struct page *head;  /* first free block of this order, or NULL */
+	uint64_t nr;        /* number of free blocks on the list */
+};
+
+static struct buddy_area buddy_areas[BUDDY_MAX_ORDER + 1];
+static uint32_t buddy_nonempty;  /* bit k set <=> buddy_areas[k].nr != 0 */
+static uint64_t buddy_nr_free;   /* free frames */
+static uint64_t buddy_nr_managed;
+static mm_lock_t buddy_lock;
+
+/* Push block pg onto the free list of `order` and mark it free. */
+static void buddy_list_add(struct page *pg, unsigned order)
+{
+	struct buddy_area *area = &buddy_areas[order];
+
+	pg->flags = PG_BUDDY;
+	pg->order = (uint8_t)order;
+	pg->buddy.prev = NULL;
+	pg->buddy.next = area->head;
+	if (area->head)
+		area->head->buddy.prev = pg;
+	area->head = pg;
+	area->nr++;
+	buddy_nonempty |= 1u << order;
+}
+
+/* Unlink free block pg (of `order`) from its list; it is no longer free. */
+static void buddy_list_del(struct page *pg, unsigned order)
+{
+	struct buddy_area *area = &buddy_areas[order];
+
+	if (pg->buddy.prev)
+		pg->buddy.prev->buddy.next = pg->buddy.next;
+	else
+		area->head = pg->buddy.next;
+	if (pg->buddy.next)
+		pg->buddy.next->buddy.prev = pg->buddy.prev;
+	pg->buddy.next = pg->buddy.prev = NULL;
+	pg->flags = 0;
+	pg->order = 0;
+	if (--area->nr == 0)
+		buddy_nonempty &= ~(1u << order);
+}
+
+/*
+ * The frame at pfn can merge with a block of `order` when it has a
+ * descriptor, heads a free block (PG_BUDDY) that is not reserved memory,
+ * and that block has the same order. A PG_BUDDY frame of another order is
+ * either part of a larger free block or a smaller piece, and must stay.
+ */
+static bool buddy_is_free_of_order(uint64_t pfn, unsigned order)
+{
+	struct page *pg;
+
+	if (!pfn_valid(pfn))
+		return false;
+	pg = pfn_to_page(pfn);
+	return (pg->flags & (PG_BUDDY | PG_RESERVED)) == PG_BUDDY && pg->order == order;
+}
+
+/*
+ * Insert the free block [pfn, pfn + 2^order) and merge it with its buddy as
+ * long as the buddy is free at the same order, up to BUDDY_MAX_ORDER.
+ */
+static void buddy_insert(uint64_t pfn, unsigned order)
+{
+	while (order < BUDDY_MAX_ORDER) {
+		uint64_t buddy_pfn = pfn ^ (1ull << order);
+
+		if (!buddy_is_free_of_order(buddy_pfn, order))
+			break;
+		buddy_list_del(pfn_to_page(buddy_pfn), order);
+		pfn &= buddy_pfn; /* the merged block starts at the lower of the two */
+		order++;
+	}
+	buddy_list_add(pfn_to_page(pfn), order);
+}
+
+/* Reset the allocator to empty; page_init() must have run. */
+void buddy_init(void)
+{
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+		buddy_areas[k].head = NULL;
+		buddy_areas[k].nr = 0;
+	}
+	buddy_nonempty = 0;
+	buddy_nr_free = 0;
+	buddy_nr_managed = 0;
+	mm_lock_init(&buddy_lock);
+}
+
+/* Largest order whose aligned block starts at pfn and ends by end. */
+static unsigned buddy_fit_order(uint64_t pfn, uint64_t end)
+{
+	unsigned order = BUDDY_MAX_ORDER;
+
+	if (pfn != 0 && (unsigned)__builtin_ctzll(pfn) < order)
+		order = (unsigned)__builtin_ctzll(pfn);
+	while (end - pfn < (1ull << order))
+		order--;
+	return order;
+}
+
+/*
+ * Hand frames [start_pfn, end_pfn) to the allocator in the largest aligned
+ * blocks that fit; they merge with free neighbours added earlier. Every
+ * frame must have a descriptor and still be PG_RESERVED.
+ */
+void buddy_add_range(uint64_t start_pfn, uint64_t end_pfn)
+{
+	MM_ASSERT(start_pfn <= end_pfn, "buddy_add_range: range ends before it starts");
+	if (start_pfn == end_pfn)
+		return;
+	MM_ASSERT(pfn_valid(start_pfn) && pfn_valid(end_pfn - 1),
+		  "buddy_add_range: range outside the descriptor map");
+	mm_lock(&buddy_lock);
+	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct page *pg = pfn_to_page(pfn);
+
+		MM_ASSERT(pg->flags == PG_RESERVED, "buddy_add_range: frame not reserved");
+		pg->flags = 0;
+	}
+	for (uint64_t pfn = start_pfn; pfn < end_pfn;) {
+		unsigned order = buddy_fit_order(pfn, end_pfn);
+
+		buddy_insert(pfn, order);
+		pfn += 1ull << order;
+	}
+	buddy_nr_free += end_pfn - start_pfn;
+	buddy_nr_managed += end_pfn - start_pfn;
+	mm_unlock(&buddy_lock);
+}
+
+/* Take the first block off list k and split it down to `order`. */
+static struct page *buddy_take(unsigned k, unsigned order)
+{
+	struct page *pg = buddy_areas[k].head;
+	uint64_t pfn = page_to_pfn(pg);
+
+	buddy_list_del(pg, k);
+	/* Keep the lower half each time; the upper half becomes a free block. */
+	while (k > order) {
+		k--;
+		buddy_list_add(pfn_to_page(pfn + (1ull << k)), k);
+	}
+	return pg;
+}
+
+/*
+ * Allocate 2^order frames. Returns the first frame's descriptor marked
+ * PG_ALLOCATED with `order`, zero counts; NULL when order is too large,
+ * nothing fits, or failure is being injected.
+ */
+struct page *buddy_alloc(unsigned order)
+{
+	struct page *pg;
+	uint32_t usable;
+
+	if (order > BUDDY_MAX_ORDER)
+		return NULL;
+	if (mm_plat_alloc_should_fail())
+		return NULL;
+	mm_lock(&buddy_lock);
+	usable = buddy_nonempty >> order;
+	if (usable == 0) {
+		mm_unlock(&buddy_lock);
+		return NULL;
+	}
+	pg = buddy_take(order + (unsigned)__builtin_ctz(usable), order);
+	buddy_nr_free -= 1ull << order;
+	mm_unlock(&buddy_lock);
+
+	pg->flags = PG_ALLOCATED;
+	pg->order = (uint8_t)order;
+	pg->pt_level = 0;
+	pg->pt_used = 0;
+	pg->refcount = 0;
+	pg->mapcount = 0;
+	pg->cache.file = NULL;
+	pg->cache.index = 0;
+	return pg;
+}
+
+/* One order-9 block (a 2 MiB page), or NULL. */
+struct page *buddy_alloc_huge(void)
+{
+	return buddy_alloc(HUGE_ORDER);
+}
+
+/* Panic unless pg heads an allocated, unused block of `order`. */
+static void buddy_free_validate(struct page *pg, unsigned order)
+{
+	MM_ASSERT(order <= BUDDY_MAX_ORDER, "buddy_free: order out of range");
+	MM_ASSERT(!(pg->flags & PG_BUDDY), "buddy_free: double free");
+	MM_ASSERT(!(pg->flags & PG_TAIL), "buddy_free: tail frame of a compound page");
+	MM_ASSERT(!(pg->flags & PG_HEAD), "buddy_free: compound page not cleared");
+	MM_ASSERT(!(pg->flags & PG_PAGETABLE), "buddy_free: page still holds a page table");
+	MM_ASSERT(!(pg->flags & PG_ZERO), "buddy_free: the zero page is never freed");
+	MM_ASSERT(pg->flags & PG_ALLOCATED, "buddy_free: block was not allocated");
+	MM_ASSERT(pg->order == order, "buddy_free: order does not match the allocation");
+	MM_ASSERT(pg->refcount == 0, "buddy_free: page still referenced");
+	MM_ASSERT(pg->mapcount == 0, "buddy_free: page still mapped");
+}
+
+/*
+ * Return the block at pg, obtained from buddy_alloc(order), and merge it
+ * with free buddies. Panics on a double free, a wrong order, or a page
+ * still referenced, mapped, compound or holding a page table.
+ */
+void buddy_free(struct page *pg, unsigned order)
+{
+	uint64_t pfn = page_to_pfn(pg);
+
+	buddy_free_validate(pg, order);
+	if (MM_CFG_POISON_FREE) {
+		for (uint64_t i = 0; i < (1ull << order); i++)
+			mm_plat_fill_page(pfn_address(pfn + i), BUDDY_POISON);
+	}
+	mm_lock(&buddy_lock);
+	buddy_insert(pfn, order);
+	buddy_nr_free += 1ull << order;
+	mm_unlock(&buddy_lock);
+}
+
+/* Total free frames. */
+uint64_t buddy_free_pages(void)
+{
+	return buddy_nr_free;
+}
+
+/* Total frames ever given with buddy_add_range(). */
+uint64_t buddy_managed_pages(void)
+{
+	return buddy_nr_managed;
+}
+
+/* Copy the number of free blocks of each order into counts[]. */
+void buddy_stats(uint64_t counts[BUDDY_MAX_ORDER + 1])
+{
+	mm_lock(&buddy_lock);
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
+		counts[k] = buddy_areas[k].nr;
+	mm_unlock(&buddy_lock);
+}
+
+/*
+ * Check free list k: links consistent, every block PG_BUDDY of order k,
+ * aligned, inside the map, and not mergeable with its buddy. Returns the
+ * frames on the list.
+ */
+static uint64_t buddy_check_list(unsigned k)
+{
+	struct buddy_area *area = &buddy_areas[k];
+	struct page *prev = NULL;
+	uint64_t n = 0;
+
+	MM_ASSERT(((buddy_nonempty >> k) & 1) == (area->nr != 0),
+		  "buddy_check: non-empty mask disagrees with list");
+	for (struct page *pg = area->head; pg; prev = pg, pg = pg->buddy.next) {
+		uint64_t pfn;
+
+		MM_ASSERT(n < area->nr, "buddy_check: list longer than its count (cycle?)");
+		MM_ASSERT(pg >= page_map && pg < page_map + page_nr,
+			  "buddy_check: listed block outside the descriptor map");
+		pfn = page_to_pfn(pg);
+		MM_ASSERT(pg->buddy.prev == prev, "buddy_check: broken back link");
+		MM_ASSERT(pg->flags == PG_BUDDY, "buddy_check: listed block not PG_BUDDY");
+		MM_ASSERT(pg->order == k, "buddy_check: listed block has the wrong order");
+		MM_ASSERT(IS_ALIGNED(pfn, 1ull << k), "buddy_check: block not aligned");
+		MM_ASSERT(pfn_valid(pfn + (1ull << k) - 1),
+			  "buddy_check: block runs past the descriptor map");
+		MM_ASSERT(k == BUDDY_MAX_ORDER || !buddy_is_free_of_order(pfn ^ (1ull << k), k),
+			  "buddy_check: two free buddies left unmerged");
+		n++;
+	}
+	MM_ASSERT(n == area->nr, "buddy_check: list shorter than its count");
+	return n << k;
+}
+
+/*
+ * Walk every descriptor: each PG_BUDDY frame must head a block whose other
+ * frames are unused (no overlap), and the free and managed frame totals
+ * must match the counters. Returns the number of PG_BUDDY blocks.
+ */
+static uint64_t buddy_check_descriptors(void)
+{
+	uint64_t blocks = 0, free = 0, managed = 0;
+
+	for (uint64_t i = 0; i < page_nr;) {
+		struct page *pg = &page_map[i];
+
+		if (!(pg->flags & PG_BUDDY)) {
+			managed += !(pg->flags & PG_RESERVED);
+			i++;
+			continue;
+		}
+		MM_ASSERT(pg->order <= BUDDY_MAX_ORDER, "buddy_check: free block order too large");
+		MM_ASSERT(i + (1ull << pg->order) <= page_nr,
+			  "buddy_check: free block runs past the descriptor map");
+		for (uint64_t j = 1; j < (1ull << pg->order); j++)
+			MM_ASSERT(pg[j].flags == 0, "buddy_check: free block overlaps a used frame");
+		blocks++;
+		free += 1ull << pg->order;
+		managed += 1ull << pg->order;
+		i += 1ull << pg->order;
+	}
+	MM_ASSERT(free == buddy_nr_free, "buddy_check: free frames disagree with descriptors");
+	MM_ASSERT(managed == buddy_nr_managed, "buddy_check: managed frames disagree");
+	return blocks;
+}
+
+/*
+ * Verify the whole allocator (lists against descriptors, alignment, no
+ * overlap, nothing left unmerged, totals). Returns 0 or panics.
+ */
+int buddy_check(void)
+{
+	uint64_t listed_frames = 0, listed_blocks = 0;
+
+	mm_lock(&buddy_lock);
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+		listed_frames += buddy_check_list(k);
+		listed_blocks += buddy_areas[k].nr;
+	}
+	MM_ASSERT(listed_frames == buddy_nr_free, "buddy_check: lists disagree with free count");
+	/* Every PG_BUDDY descriptor is listed: the counts match and no list repeats a block. */
+	MM_ASSERT(buddy_check_descriptors() == listed_blocks,
+		  "buddy_check: free descriptor missing from the lists");
+	mm_unlock(&buddy_lock);
+	return 0;
+}
