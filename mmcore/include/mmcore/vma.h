@@ -33,10 +33,17 @@ enum vma_flags {
 };
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
+/*
+ * The tree's part of a VMA. Besides the red-black links, every node is on a
+ * doubly linked list in address order (Linux's old vm_prev/vm_next): the
+ * gap below a VMA is v->start - prev->end, and the augmentation recomputes
+ * it on every rotation, so the predecessor must be O(1) to find.
+ */
 struct vma_node {
 	struct vma_node *left, *right, *parent;
 	int color;            /* red-black colour */
 	uint64_t subtree_gap; /* largest gap below any VMA in this subtree */
+	struct vma_node *prev, *next; /* in-order neighbours */
 };
 
 struct vma {
@@ -63,10 +70,12 @@ struct vma *vma_lookup(struct vma_tree *t, uint64_t addr);
 /* First VMA overlapping [start, end), or NULL. */
 struct vma *vma_find_intersection(struct vma_tree *t, uint64_t start, uint64_t end);
 
-/* In-order neighbours, or NULL. */
+/* In-order neighbours, or NULL. O(1). */
 struct vma *vma_next(struct vma *v);
 struct vma *vma_prev(struct vma *v);
+/* Lowest / highest VMA of t, or NULL when t is empty. O(log n). */
 struct vma *vma_first(struct vma_tree *t);
+struct vma *vma_last(struct vma_tree *t);
 
 /* Insert v, which must not overlap any VMA of t. */
 void vma_insert(struct vma_tree *t, struct vma *v);
@@ -78,33 +87,56 @@ void vma_adjust(struct vma_tree *t, struct vma *v);
 /*
  * Highest address a such that [a, a + len) is free, low <= a,
  * a + len <= high, and a is `align`-aligned (power of two >= 4096).
- * Returns 0 and sets *out, or -MM_ENOMEM. O(log n).
+ * Returns 0 and sets *out, -MM_ENOMEM when no such a exists, or -MM_EINVAL
+ * for len 0 or a bad align. O(log n) when align is PAGE_SIZE; with a larger
+ * align each gap that is long enough for len but not for len after
+ * aligning costs one extra O(log n) descent.
  */
 int vma_gap_topdown(struct vma_tree *t, uint64_t len, uint64_t align,
 		    uint64_t low, uint64_t high, uint64_t *out);
 
-/* Allocate/free a VMA object (mm_plat_obj_alloc); alloc returns NULL on ENOMEM. */
+/*
+ * File references: a VMA whose file is non-NULL owns one reference to it.
+ * Whoever first sets v->file (mmap) takes that reference with
+ * file->ops->get; vma_split takes one for the new upper VMA itself;
+ * vma_free drops the VMA's reference with file->ops->put (so vma_merge,
+ * which frees the upper VMA, drops that one).
+ */
+
+/* A zeroed VMA object (mm_plat_obj_alloc), or NULL on ENOMEM. */
 struct vma *vma_alloc(void);
+/* Drop v's file reference (if any) and free v, which must not be in a tree. */
 void vma_free(struct vma *v);
 
 /*
- * Split v at addr (strictly inside it): v keeps [start, addr), a new VMA
- * gets [addr, end) with the same attributes and pgoff advanced; it is
- * inserted and returned in *upper. Returns 0 or -MM_ENOMEM (v unchanged).
+ * Split v at addr (strictly inside it, page aligned): v keeps [start, addr),
+ * a new VMA gets [addr, end) with the same flags, file (plus its own file
+ * reference) and anon_id, and pgoff advanced by (addr - start) >> 12; it is
+ * inserted and returned in *upper. Returns 0, -MM_ENOMEM (v and the tree
+ * unchanged) or -MM_EINVAL when addr is not a page-aligned address strictly
+ * inside v.
  */
 int vma_split(struct vma_tree *t, struct vma *v, uint64_t addr, struct vma **upper);
 
 /*
  * Linux's merge rule: a (below) and b (above, a->end == b->start) may be
  * one VMA when flags, file and contiguous pgoff agree and their anon_ids
- * are compatible (equal, or one of them 0).
+ * are compatible (equal, or one of them 0). VM_DONTEXPAND VMAs never merge
+ * (it is one of Linux's VM_SPECIAL flags).
  */
 bool vma_can_merge(const struct vma *a, const struct vma *b);
 
-/* Merge b into a (a->end == b->start, vma_can_merge true); frees b. */
+/*
+ * Merge b into a (both in t, vma_can_merge(a, b) true): a grows to b->end,
+ * takes b's anon_id if it had none, and b is removed and freed.
+ */
 void vma_merge(struct vma_tree *t, struct vma *a, struct vma *b);
 
-/* Verify order, non-overlap, alignment, gap augmentation and balance. Panics on error. */
+/*
+ * Verify order, non-overlap, alignment, non-emptiness, the neighbour list,
+ * gap augmentation, red-black balance, count and highest. Returns 0;
+ * panics (MM_ASSERT) on the first broken invariant. O(n).
+ */
 int vma_check(struct vma_tree *t);
 
 #endif
