@@ -235,6 +235,9 @@ void buddy_free(struct page *pg, unsigned order)
 		for (uint64_t i = 0; i < (1ull << order); i++)
 			mm_plat_fill_page(pfn_address(pfn + i), BUDDY_POISON);
 	}
+	/* Forget the allocation: if pg ends up inside a merged block it must look unused. */
+	pg->flags = 0;
+	pg->order = 0;
 	mm_lock(&buddy_lock);
 	buddy_insert(pfn, order);
 	buddy_nr_free += 1ull << order;
