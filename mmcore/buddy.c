@@ -10,6 +10,19 @@
  * block without walking the orders, and the doubly-linked lists let a merge
  * unlink the buddy in O(1), so no operation costs more than a few steps per
  * order, whatever the number of free blocks.
+ *
+ * Order-0 cache: a pair of order-0 alloc+free on a well-merged allocator
+ * splits a top-order block ten times and merges it back ten times, which
+ * is too slow for the fault path. As Linux's per-cpu page lists do, up to
+ * BUDDY_CACHE_HIGH free order-0 frames are held aside on a stack; order-0
+ * requests pop from it and order-0 frees push onto it. It is refilled and
+ * drained in batches of BUDDY_CACHE_BATCH, so the split/merge cost is
+ * shared by a batch. Cached frames are free: they count in
+ * buddy_free_pages() and as order-0 blocks in buddy_stats(), carry PG_BUDDY
+ * (a second free is still caught) with order BUDDY_ORDER_CACHED (so no
+ * neighbour merges with them), and buddy_drain() returns them all to the
+ * lists. A larger request that finds nothing drains the cache and retries,
+ * so the cache never causes an allocation failure.
  */
 #include "mmcore/buddy.h"
 
@@ -26,6 +39,12 @@ static uint32_t buddy_nonempty;  /* bit k set <=> buddy_areas[k].nr != 0 */
 static uint64_t buddy_nr_free;   /* free frames */
 static uint64_t buddy_nr_managed;
 static mm_lock_t buddy_lock;
+
+/* Order-0 cache: most frames held aside, and frames moved per refill/drain. */
+#define BUDDY_CACHE_HIGH 64
+#define BUDDY_CACHE_BATCH 16
+static struct page *buddy_cache[BUDDY_CACHE_HIGH];
+static unsigned buddy_cache_nr;
 
 /* Push block pg onto the free list of `order` and mark it free. */
 static void buddy_list_add(struct page *pg, unsigned order)
@@ -54,9 +73,7 @@ static void buddy_list_del(struct page *pg, unsigned order)
 		area->head = pg->buddy.next;
 	if (pg->buddy.next)
 		pg->buddy.next->buddy.prev = pg->buddy.prev;
-	pg->buddy.next = pg->buddy.prev = NULL;
 	pg->flags = 0;
-	pg->order = 0;
 	if (--area->nr == 0)
 		buddy_nonempty &= ~(1u << order);
 }
@@ -105,6 +122,7 @@ void buddy_init(void)
 	buddy_nonempty = 0;
 	buddy_nr_free = 0;
 	buddy_nr_managed = 0;
+	buddy_cache_nr = 0;
 	mm_lock_init(&buddy_lock);
 }
 
@@ -165,6 +183,62 @@ static struct page *buddy_take(unsigned k, unsigned order)
 	return pg;
 }
 
+/* Hold free order-0 frame pg in the cache; there must be room. */
+static void buddy_cache_push(struct page *pg)
+{
+	pg->flags = PG_BUDDY;
+	pg->order = BUDDY_ORDER_CACHED;
+	buddy_cache[buddy_cache_nr++] = pg;
+}
+
+/* Move up to BUDDY_CACHE_BATCH order-0 frames from the lists into the cache. */
+static void buddy_cache_refill(void)
+{
+	for (unsigned i = 0; i < BUDDY_CACHE_BATCH && buddy_nonempty; i++)
+		buddy_cache_push(buddy_take((unsigned)__builtin_ctz(buddy_nonempty), 0));
+}
+
+/* Return the `n` oldest cached frames (the bottom of the stack) to the lists. */
+static void buddy_cache_drain(unsigned n)
+{
+	MM_ASSERT(n <= buddy_cache_nr, "buddy_cache_drain: more than cached");
+	for (unsigned i = 0; i < n; i++) {
+		struct page *pg = buddy_cache[i];
+
+		pg->flags = 0;
+		pg->order = 0;
+		buddy_insert(page_to_pfn(pg), 0);
+	}
+	for (unsigned i = n; i < buddy_cache_nr; i++)
+		buddy_cache[i - n] = buddy_cache[i];
+	buddy_cache_nr -= n;
+}
+
+/* Pop a free order-0 frame, refilling the cache first; NULL when none is free. */
+static struct page *buddy_alloc_cached(void)
+{
+	if (buddy_cache_nr == 0)
+		buddy_cache_refill();
+	if (buddy_cache_nr == 0)
+		return NULL;
+	return buddy_cache[--buddy_cache_nr];
+}
+
+/* Take a block of `order` >= 1 from the lists; NULL when none fits. */
+static struct page *buddy_alloc_listed(unsigned order)
+{
+	uint32_t usable = buddy_nonempty >> order;
+
+	if (usable == 0 && buddy_cache_nr != 0) {
+		/* Cached frames may be what keeps a larger block apart. */
+		buddy_cache_drain(buddy_cache_nr);
+		usable = buddy_nonempty >> order;
+	}
+	if (usable == 0)
+		return NULL;
+	return buddy_take(order + (unsigned)__builtin_ctz(usable), order);
+}
+
 /*
  * Allocate 2^order frames. Returns the first frame's descriptor marked
  * PG_ALLOCATED with `order`, zero counts; NULL when order is too large,
@@ -173,21 +247,18 @@ static struct page *buddy_take(unsigned k, unsigned order)
 struct page *buddy_alloc(unsigned order)
 {
 	struct page *pg;
-	uint32_t usable;
 
 	if (order > BUDDY_MAX_ORDER)
 		return NULL;
 	if (mm_plat_alloc_should_fail())
 		return NULL;
 	mm_lock(&buddy_lock);
-	usable = buddy_nonempty >> order;
-	if (usable == 0) {
-		mm_unlock(&buddy_lock);
-		return NULL;
-	}
-	pg = buddy_take(order + (unsigned)__builtin_ctz(usable), order);
-	buddy_nr_free -= 1ull << order;
+	pg = order == 0 ? buddy_alloc_cached() : buddy_alloc_listed(order);
+	if (pg)
+		buddy_nr_free -= 1ull << order;
 	mm_unlock(&buddy_lock);
+	if (!pg)
+		return NULL;
 
 	pg->flags = PG_ALLOCATED;
 	pg->order = (uint8_t)order;
@@ -239,8 +310,22 @@ void buddy_free(struct page *pg, unsigned order)
 	pg->flags = 0;
 	pg->order = 0;
 	mm_lock(&buddy_lock);
-	buddy_insert(pfn, order);
+	if (order == 0) {
+		if (buddy_cache_nr == BUDDY_CACHE_HIGH)
+			buddy_cache_drain(BUDDY_CACHE_BATCH);
+		buddy_cache_push(pg);
+	} else {
+		buddy_insert(pfn, order);
+	}
 	buddy_nr_free += 1ull << order;
+	mm_unlock(&buddy_lock);
+}
+
+/* Return every frame held in the order-0 cache to the lists, merging. */
+void buddy_drain(void)
+{
+	mm_lock(&buddy_lock);
+	buddy_cache_drain(buddy_cache_nr);
 	mm_unlock(&buddy_lock);
 }
 
@@ -262,6 +347,7 @@ void buddy_stats(uint64_t counts[BUDDY_MAX_ORDER + 1])
 	mm_lock(&buddy_lock);
 	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
 		counts[k] = buddy_areas[k].nr;
+	counts[0] += buddy_cache_nr; /* cached frames are free order-0 blocks */
 	mm_unlock(&buddy_lock);
 }
 
@@ -300,54 +386,90 @@ static uint64_t buddy_check_list(unsigned k)
 }
 
 /*
- * Walk every descriptor: each PG_BUDDY frame must head a block whose other
- * frames are unused (no overlap), and the free and managed frame totals
- * must match the counters. Returns the number of PG_BUDDY blocks.
+ * Check the order-0 cache: every entry is a frame of the map marked as
+ * cached, and no frame is held twice. Returns the number of cached frames.
  */
-static uint64_t buddy_check_descriptors(void)
+static uint64_t buddy_check_cache(void)
 {
-	uint64_t blocks = 0, free = 0, managed = 0;
+	MM_ASSERT(buddy_cache_nr <= BUDDY_CACHE_HIGH, "buddy_check: cache overfull");
+	for (unsigned i = 0; i < buddy_cache_nr; i++) {
+		struct page *pg = buddy_cache[i];
 
+		MM_ASSERT(pg >= page_map && pg < page_map + page_nr,
+			  "buddy_check: cached frame outside the descriptor map");
+		MM_ASSERT(pg->flags == PG_BUDDY && pg->order == BUDDY_ORDER_CACHED,
+			  "buddy_check: cached frame not marked cached");
+		for (unsigned j = 0; j < i; j++)
+			MM_ASSERT(buddy_cache[j] != pg, "buddy_check: frame cached twice");
+	}
+	return buddy_cache_nr;
+}
+
+/*
+ * Walk every descriptor: each PG_BUDDY frame must head a listed block whose
+ * other frames are unused (no overlap) or be a cached frame, and the free
+ * and managed frame totals must match the counters. Returns the number of
+ * listed blocks in *blocks and cached frames in *cached.
+ */
+static void buddy_check_descriptors(uint64_t *blocks, uint64_t *cached)
+{
+	uint64_t free = 0, managed = 0;
+
+	*blocks = *cached = 0;
 	for (uint64_t i = 0; i < page_nr;) {
 		struct page *pg = &page_map[i];
+		uint64_t n;
 
 		if (!(pg->flags & PG_BUDDY)) {
 			managed += !(pg->flags & PG_RESERVED);
 			i++;
 			continue;
 		}
+		if (pg->order == BUDDY_ORDER_CACHED) {
+			(*cached)++;
+			free++;
+			managed++;
+			i++;
+			continue;
+		}
 		MM_ASSERT(pg->order <= BUDDY_MAX_ORDER, "buddy_check: free block order too large");
-		MM_ASSERT(i + (1ull << pg->order) <= page_nr,
-			  "buddy_check: free block runs past the descriptor map");
-		for (uint64_t j = 1; j < (1ull << pg->order); j++)
+		n = 1ull << pg->order;
+		MM_ASSERT(i + n <= page_nr, "buddy_check: free block runs past the descriptor map");
+		for (uint64_t j = 1; j < n; j++)
 			MM_ASSERT(pg[j].flags == 0, "buddy_check: free block overlaps a used frame");
-		blocks++;
-		free += 1ull << pg->order;
-		managed += 1ull << pg->order;
-		i += 1ull << pg->order;
+		(*blocks)++;
+		free += n;
+		managed += n;
+		i += n;
 	}
 	MM_ASSERT(free == buddy_nr_free, "buddy_check: free frames disagree with descriptors");
 	MM_ASSERT(managed == buddy_nr_managed, "buddy_check: managed frames disagree");
-	return blocks;
 }
 
 /*
- * Verify the whole allocator (lists against descriptors, alignment, no
- * overlap, nothing left unmerged, totals). Returns 0 or panics.
+ * Verify the whole allocator (lists and cache against descriptors,
+ * alignment, no overlap, nothing left unmerged, totals). Returns 0 or
+ * panics.
  */
 int buddy_check(void)
 {
-	uint64_t listed_frames = 0, listed_blocks = 0;
+	uint64_t listed_frames = 0, listed_blocks = 0, cached, blocks, marked;
 
 	mm_lock(&buddy_lock);
 	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
 		listed_frames += buddy_check_list(k);
 		listed_blocks += buddy_areas[k].nr;
 	}
-	MM_ASSERT(listed_frames == buddy_nr_free, "buddy_check: lists disagree with free count");
-	/* Every PG_BUDDY descriptor is listed: the counts match and no list repeats a block. */
-	MM_ASSERT(buddy_check_descriptors() == listed_blocks,
-		  "buddy_check: free descriptor missing from the lists");
+	cached = buddy_check_cache();
+	MM_ASSERT(listed_frames + cached == buddy_nr_free,
+		  "buddy_check: lists and cache disagree with free count");
+	/*
+	 * Every listed block and cached frame is marked in its descriptor and
+	 * none is held twice, so equal counts mean every marked descriptor is held.
+	 */
+	buddy_check_descriptors(&blocks, &marked);
+	MM_ASSERT(blocks == listed_blocks, "buddy_check: free descriptor missing from the lists");
+	MM_ASSERT(marked == cached, "buddy_check: cached descriptor missing from the cache");
 	mm_unlock(&buddy_lock);
 	return 0;
 }

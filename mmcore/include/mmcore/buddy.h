@@ -14,6 +14,13 @@
 
 #define BUDDY_MAX_ORDER 10 /* largest block: 2^10 frames = 4 MiB */
 
+/*
+ * Free order-0 frames may be held in a small bounded cache instead of the
+ * lists (see buddy.c); they are PG_BUDDY with this order, so nothing merges
+ * with them. They still count as free everywhere.
+ */
+#define BUDDY_ORDER_CACHED 0xff
+
 /* Reset the allocator to empty. page_init() must have run. */
 void buddy_init(void);
 
@@ -42,11 +49,18 @@ struct page *buddy_alloc_huge(void);
  */
 void buddy_free(struct page *pg, unsigned order);
 
-/* Total free frames. */
+/*
+ * Return the frames held in the order-0 cache to the lists, merging them,
+ * so buddy_stats() shows the fully coalesced state.
+ */
+void buddy_drain(void);
+
+/* Total free frames (cached ones included). */
 uint64_t buddy_free_pages(void);
 /* Total frames ever added with buddy_add_range(). */
 uint64_t buddy_managed_pages(void);
-/* Number of free blocks of each order 0..BUDDY_MAX_ORDER into counts[]. */
+/* Number of free blocks of each order 0..BUDDY_MAX_ORDER into counts[]
+ * (cached frames count as order-0 blocks). */
 void buddy_stats(uint64_t counts[BUDDY_MAX_ORDER + 1]);
 
 /*

@@ -15,7 +15,8 @@
 
 enum page_flags {
 	PG_RESERVED = 1u << 0,  /* never managed by the buddy allocator */
-	PG_BUDDY = 1u << 1,     /* first frame of a free buddy block of `order` */
+	PG_BUDDY = 1u << 1,     /* first frame of a free buddy block of `order`,
+				   or a cached free frame (BUDDY_ORDER_CACHED) */
 	PG_HEAD = 1u << 2,      /* first frame of a compound (2 MiB) page */
 	PG_TAIL = 1u << 3,      /* other frames of a compound page */
 	PG_PAGETABLE = 1u << 4, /* holds a page-table level (pt_level) */
