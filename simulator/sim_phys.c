@@ -15,6 +15,7 @@ uint64_t sim_phys_size;
 uint64_t sim_fail_countdown;
 uint64_t sim_fail_every;
 uint64_t sim_obj_live;
+void (*sim_panic_hook)(void);
 
 static struct page *sim_descs;
 
@@ -27,6 +28,8 @@ void mm_plat_panic(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
+	if (sim_panic_hook)
+		sim_panic_hook();
 	abort();
 }
 

@@ -13,6 +13,9 @@ int sim_phys_init(uint64_t bytes);
 /* Release the arena and descriptors. */
 void sim_phys_fini(void);
 
+/* Called (if set) by mm_plat_panic before it aborts, to say what was running. */
+extern void (*sim_panic_hook)(void);
+
 /* Objects allocated through mm_plat_obj_alloc and not yet freed. */
 extern uint64_t sim_obj_live;
 

@@ -1,0 +1,217 @@
+/*
+ * simulator/main.c - the `./sim` command line: `replay` replays traces
+ * through mmcore, `gen` writes synthetic traces. Usage errors exit 2.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "replay.h"
+#include "trace_lex.h"
+
+static const char usage_main[] =
+	"usage: sim COMMAND [OPTIONS]\n"
+	"\n"
+	"The simulator of the memory-management core: it replays VM traces\n"
+	"(shared/spec/trace-format.md) through mmcore on a simulated machine.\n"
+	"\n"
+	"commands:\n"
+	"  replay [--check] [--json] [--quiet] FILE...   replay traces ('-' = stdin)\n"
+	"  gen KIND [OPTIONS]                           write a synthetic trace to stdout\n"
+	"\n"
+	"  sim --help, sim replay --help, sim gen --help describe every option.\n";
+
+static const char usage_replay[] =
+	"usage: sim replay [--check] [--json] [--quiet] FILE...\n"
+	"\n"
+	"Replay each trace FILE ('-' reads standard input) on a fresh simulated\n"
+	"machine and check every `=> outcome`, every `expect` record, mmcore's\n"
+	"invariants (mm_check) at the end, and that every frame is free once the\n"
+	"last process has exited.\n"
+	"\n"
+	"options:\n"
+	"  --check   run mm_check over all live address spaces after every event\n"
+	"  --json    print each file's summary as one JSON object on one line\n"
+	"  --quiet   print no summary (failures still go to stderr)\n"
+	"  --help    this text\n"
+	"\n"
+	"Failures are reported on stderr as FILE:LINE: message.\n"
+	"exit status: 0 everything held, 1 an outcome, expectation or leak check\n"
+	"failed, 2 a trace is malformed or unreadable (or a usage error).\n";
+
+static const char usage_gen[] =
+	"usage: sim gen fault-heavy|fork-heavy|random [OPTIONS]\n"
+	"\n"
+	"Write a valid synthetic trace to standard output.\n"
+	"  fault-heavy  map 16 MiB, write every page, unmap, repeat (like the\n"
+	"               mmap_fault benchmark); one `fault` event per page\n"
+	"  fork-heavy   a parent fills memory and forks children that read, write\n"
+	"               (copy-on-write), fork grandchildren and exit; reads check\n"
+	"               the bytes each process must see\n"
+	"  random       a mix of every event kind from a seed; most events carry\n"
+	"               no `=>` since their outcomes depend on the implementation\n"
+	"\n"
+	"options:\n"
+	"  --events N         events to write (default 100000; expectations extra)\n"
+	"  --seed S           random seed (default 1)\n"
+	"  --thp always|madvise|never   write a `thp` header record\n"
+	"  --faultaround N    write a `faultaround N` header record\n"
+	"  --mem SIZE         write a `mem SIZE` header record (e.g. 512M)\n"
+	"  --touch            fault-heavy: one `touch` event per 16 MiB region\n"
+	"                     instead of one `fault` event per page\n"
+	"  --help             this text\n";
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n\n%s", usage);
+	return 2;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts opts = {0};
+	int worst = 0, nfiles = 0;
+	bool options_done = false;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (options_done || a[0] != '-' || strcmp(a, "-") == 0)
+			nfiles++;
+		else if (strcmp(a, "--") == 0)
+			options_done = true;
+		else if (strcmp(a, "--check") == 0)
+			opts.check = true;
+		else if (strcmp(a, "--json") == 0)
+			opts.json = true;
+		else if (strcmp(a, "--quiet") == 0)
+			opts.quiet = true;
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_replay, stdout);
+			return 0;
+		} else
+			return usage_error(usage_replay, "unknown option '%s'", a);
+	}
+	if (nfiles == 0)
+		return usage_error(usage_replay, "%s", "no trace file given");
+	options_done = false;
+	for (int i = 0; i < argc; i++) {
+		struct replay_summary sum;
+		const char *a = argv[i];
+		int rc;
+		if (!options_done && strcmp(a, "--") == 0) {
+			options_done = true;
+			continue;
+		}
+		if (!options_done && a[0] == '-' && strcmp(a, "-") != 0)
+			continue;
+		rc = replay_file(a, &opts, &sum);
+		if (!opts.quiet)
+			replay_summary_print(&sum, opts.json);
+		if (rc > worst)
+			worst = rc;
+	}
+	return worst;
+}
+
+/* A number option value (with K/M/G when sized). */
+static bool gen_number(const char *s, bool sized, uint64_t *out)
+{
+	return trace_number(s, strlen(s), sized, out) == 0;
+}
+
+static int gen_parse_option(struct gen_opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	uint64_t n;
+
+	if (strcmp(a, "--touch") == 0) {
+		o->touch = true;
+		return 0;
+	}
+	if (strcmp(a, "--events") && strcmp(a, "--seed") && strcmp(a, "--thp") &&
+	    strcmp(a, "--faultaround") && strcmp(a, "--mem"))
+		return usage_error(usage_gen, "unknown option '%s'", a);
+	if (!v)
+		return usage_error(usage_gen, "option %s needs a value", a);
+	(*i)++;
+	if (strcmp(a, "--thp") == 0) {
+		if (strcmp(v, "always") && strcmp(v, "madvise") && strcmp(v, "never"))
+			return usage_error(usage_gen, "bad thp policy '%s'", v);
+		o->thp = v;
+		return 0;
+	}
+	if (!gen_number(v, strcmp(a, "--mem") == 0, &n))
+		return usage_error(usage_gen, "bad number '%s'", v);
+	if (strcmp(a, "--events") == 0)
+		o->events = n;
+	else if (strcmp(a, "--seed") == 0)
+		o->seed = n;
+	else if (strcmp(a, "--faultaround") == 0) {
+		if (n > TRACE_FAULTAROUND_MAX)
+			return usage_error(usage_gen, "faultaround '%s' too large", v);
+		o->faultaround = (long)n;
+	} else {
+		if (n < TRACE_MEM_MIN || n > TRACE_MEM_MAX || n % TRACE_MEM_MIN)
+			return usage_error(usage_gen, "mem '%s' must be a multiple of 4M in 4M..16G", v);
+		o->mem = n;
+	}
+	return 0;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	struct gen_opts o = {.events = 100000, .seed = 1, .faultaround = -1};
+	bool have_kind = false;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_gen, stdout);
+			return 0;
+		}
+		if (a[0] == '-') {
+			int rc = gen_parse_option(&o, argc, argv, &i);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (have_kind)
+			return usage_error(usage_gen, "unexpected argument '%s'", a);
+		have_kind = true;
+		if (strcmp(a, "fault-heavy") == 0)
+			o.kind = GEN_FAULT_HEAVY;
+		else if (strcmp(a, "fork-heavy") == 0)
+			o.kind = GEN_FORK_HEAVY;
+		else if (strcmp(a, "random") == 0)
+			o.kind = GEN_RANDOM;
+		else
+			return usage_error(usage_gen, "unknown generator '%s'", a);
+	}
+	if (!have_kind)
+		return usage_error(usage_gen, "%s", "which generator? (fault-heavy, fork-heavy, random)");
+	if (gen_write(stdout, &o) < 0 || fflush(stdout) != 0) {
+		perror("sim gen: write");
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error(usage_main, "%s", "no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 2, argv + 2);
+	if (strcmp(argv[1], "gen") == 0)
+		return cmd_gen(argc - 2, argv + 2);
+	return usage_error(usage_main, "unknown command '%s'", argv[1]);
+}
