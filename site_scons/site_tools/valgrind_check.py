@@ -9,7 +9,8 @@ VALGRIND = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
 
 
 def _valgrind_check(env, name, program, args=None, timeout=900):
-    prog = program[0] if isinstance(program, list) else program
+    # env.Program returns a NodeList (not a list subclass); take its node.
+    prog = program if hasattr(program, "abspath") else program[0]
     cmd = VALGRIND + [prog.abspath] + list(args or [])
     return env.TestCase(name, cmd, [prog], timeout=timeout)
 
