@@ -1,0 +1,18 @@
+/* kernel/time.h - the monotonic clock, from the TSC calibrated against the PIT. */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include <stdint.h>
+
+/* Measure the TSC frequency (10 ms of PIT channel 2). */
+void time_init(void);
+/* TSC ticks per millisecond, after time_init(). */
+uint64_t time_tsc_khz(void);
+/* Nanoseconds since the TSC started counting (machine reset); never decreases. */
+uint64_t time_ns(void);
+/* Busy-wait for ns nanoseconds. */
+void time_delay_ns(uint64_t ns);
+/* Run PIT channel 2 for ms milliseconds, calling back nothing; returns TSC ticks elapsed. */
+uint64_t pit_wait_ms(unsigned ms);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * init/main.c - kmain: the order in which the kernel comes up.
+ *
+ * serial first (so everything after can be seen), then boot information,
+ * CPU features, descriptors, ACPI (while the boot page tables still map
+ * its tables), physical memory into the buddy allocator, the kernel page
+ * tables, then time and interrupts, the banner, and either the self-tests
+ * or the idle loop.
+ */
+#include "kernel/acpi.h"
+#include "kernel/apic.h"
+#include "kernel/boot.h"
+#include "kernel/cmdline.h"
+#include "kernel/cpu.h"
+#include "kernel/kmap.h"
+#include "kernel/ktest.h"
+#include "kernel/panic.h"
+#include "kernel/physmem.h"
+#include "kernel/printf.h"
+#include "kernel/serial.h"
+#include "kernel/time.h"
+#include "kernel/trap.h"
+#include "kernel/kstring.h"
+#include "mmcore/buddy.h"
+
+#ifndef KCFG_PROFILE
+#define KCFG_PROFILE "balanced"
+#endif
+
+#define TIMER_HZ 100
+
+void kmain(uint32_t start_info_pa);
+
+static void cmdline_apply(void)
+{
+	char buf[32];
+	long v;
+	klog_quiet = cmdline_has(boot_info.cmdline, "quiet");
+	const char *p = cmdline_get(boot_info.cmdline, "panic", buf, sizeof(buf));
+	if (p && cmdline_parse_int(p, &v))
+		panic_timeout = v;
+}
+
+static void com1_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	serial_rx_interrupt();
+}
+
+static void interrupts_init(void)
+{
+	time_init();
+	apic_init();
+	apic_timer_start(TIMER_HZ);
+	trap_set_handler(VEC_COM1, com1_interrupt);
+	ioapic_route_isa(COM1_IRQ, VEC_COM1);
+	serial_enable_rx_irq();
+	cpu_irq_enable();
+}
+
+static void banner(void)
+{
+	uint64_t pages = physmem_managed_pages();
+	uint64_t us = time_ns() / 1000;
+	kprintf("mmkernel: profile %s, %lu MiB managed (%lu pages), banner at %lu.%03lu ms\n",
+		KCFG_PROFILE, pages >> 8, pages, us / 1000, us % 1000);
+}
+
+/* Until there is a userland: echo what arrives on the console. */
+__attribute__((noreturn)) static void idle_loop(void)
+{
+	kprintf("idle: no init yet; typed characters are echoed\n");
+	for (;;) {
+		int c;
+		while ((c = serial_getc()) >= 0) {
+			if (c == '\r')
+				serial_putc('\n');
+			serial_putc((char)c);
+		}
+		cpu_halt();
+	}
+}
+
+void kmain(uint32_t start_info_pa)
+{
+	serial_init();
+	if (boot_parse_pvh(start_info_pa))
+		panic("boot: no usable PVH start_info at %x", start_info_pa);
+	cmdline_apply();
+	klog("boot: command line \"%s\"\n", boot_info.cmdline);
+	cpu_init();
+	kplat_erms = cpu_features.erms;
+	klog("cpu: nx %d smep %d/%d smap %d/%d erms %d pge %d\n", cpu_features.nx,
+	     cpu_features.smep, cpu_features.smep_on, cpu_features.smap, cpu_features.smap_on,
+	     cpu_features.erms, cpu_features.pge);
+	gdt_init();
+	idt_init();
+	if (acpi_init(boot_info.rsdp_paddr))
+		klog("acpi: no RSDP found; power-off unavailable\n");
+	physmem_init();
+	kmap_init();
+	physmem_add_high();
+	interrupts_init();
+	banner();
+
+	char buf[16];
+	const char *kt = cmdline_get(boot_info.cmdline, "ktest", buf, sizeof(buf));
+	if (kt && !strcmp(kt, "panic"))
+		ktest_deliberate_fault();
+	if (kt) {
+		ktest_run_all();
+		acpi_poweroff();
+		panic("ktest: ACPI power-off did not happen");
+	}
+	idle_loop();
+}

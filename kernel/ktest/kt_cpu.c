@@ -1,0 +1,86 @@
+/*
+ * ktest/kt_cpu.c - time and interrupts: the local APIC timer ticks at the
+ * rate it was calibrated for, the TSC clock only moves forward, and COM1's
+ * receive interrupt arrives through the IOAPIC (driven by the UART's own
+ * loopback mode, so no outside input is needed).
+ */
+#include "kernel/apic.h"
+#include "kernel/cpu.h"
+#include "kernel/ktest.h"
+#include "kernel/serial.h"
+#include "kernel/time.h"
+
+#define NS_PER_MS 1000000ull
+
+/* 100 ms of TSC time must see about 100 ms of timer ticks. */
+static int kt_timer_ticks(void)
+{
+	KT_CHECK(cpu_flags() & RFLAGS_IF);
+	KT_CHECK(timer_hz > 0);
+	uint64_t t0 = timer_ticks;
+	time_delay_ns(100 * NS_PER_MS);
+	uint64_t ticks = timer_ticks - t0;
+	uint64_t expect = timer_hz / 10;
+	if (ticks * 2 < expect || ticks > expect * 2)
+		kprintf("    %lu ticks in 100 ms at %u Hz\n", ticks, timer_hz);
+	KT_CHECK(ticks * 2 >= expect && ticks <= expect * 2);
+	return 0;
+}
+
+static int kt_clock_monotonic(void)
+{
+	KT_CHECK(time_tsc_khz() > 0);
+	uint64_t prev = time_ns();
+	for (int i = 0; i < 10000; i++) {
+		uint64_t now = time_ns();
+		KT_CHECK(now >= prev);
+		prev = now;
+	}
+	/*
+	 * The PIT, an independent clock, agrees to within 20% over 10 ms
+	 * (shortest of three tries: a descheduled virtual CPU only ever
+	 * makes the PIT look late).
+	 */
+	uint64_t elapsed = ~0ull;
+	for (int i = 0; i < 3; i++) {
+		uint64_t t0 = time_ns();
+		pit_wait_ms(10);
+		uint64_t t = time_ns() - t0;
+		if (t < elapsed)
+			elapsed = t;
+	}
+	if (elapsed < 8 * NS_PER_MS || elapsed > 12 * NS_PER_MS)
+		kprintf("    PIT 10 ms took %lu us of TSC time\n", elapsed / 1000);
+	KT_CHECK(elapsed >= 8 * NS_PER_MS && elapsed <= 12 * NS_PER_MS);
+	return 0;
+}
+
+static int kt_serial_rx_irq(void)
+{
+	while (serial_getc() >= 0)
+		;
+	uint64_t irqs = serial_rx_irq_count();
+	serial_set_loopback(true);
+	serial_putc('Z');
+	serial_putc('!');
+	int got[2] = {-1, -1}, n = 0;
+	uint64_t deadline = time_ns() + 200 * NS_PER_MS;
+	while (n < 2 && time_ns() < deadline) {
+		int c = serial_getc();
+		if (c >= 0)
+			got[n++] = c;
+		else
+			cpu_halt(); /* wait for the interrupt (or the timer) */
+	}
+	serial_set_loopback(false);
+	KT_CHECK(serial_rx_irq_count() > irqs);
+	KT_CHECK(got[0] == 'Z' && got[1] == '!');
+	return 0;
+}
+
+const struct ktest ktests_cpu[] = {
+	{"timer_ticks", kt_timer_ticks},
+	{"clock_monotonic", kt_clock_monotonic},
+	{"serial_rx_irq", kt_serial_rx_irq},
+	{NULL, NULL},
+};
