@@ -111,12 +111,6 @@ int trace_tokenize(const char *line, size_t len, struct trace_token *tok,
 	return 0;
 }
 
-bool trace_tok_is(const struct trace_token *t, const char *word)
-{
-	size_t n = strlen(word);
-	return t->len == n && memcmp(t->s, word, n) == 0;
-}
-
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -199,7 +193,7 @@ void trace_names_fini(struct trace_names *t)
 
 static bool names_key_eq(const struct trace_names *t, uint32_t id, const char *s, size_t len)
 {
-	return strlen(t->names[id]) == len && memcmp(t->names[id], s, len) == 0;
+	return t->names[id][len] == '\0' && memcmp(t->names[id], s, len) == 0;
 }
 
 /* Double the slot table and re-insert every id (keeps load under 1/2). */

@@ -19,8 +19,12 @@ struct trace_token {
 int trace_tokenize(const char *line, size_t len, struct trace_token *tok,
 		   unsigned max, unsigned *count, char *err, size_t errsize);
 
-/* True when token t is exactly word. */
-bool trace_tok_is(const struct trace_token *t, const char *word);
+/* True when token t is exactly word (inline: strlen of a literal folds away). */
+static inline bool trace_tok_is(const struct trace_token *t, const char *word)
+{
+	size_t n = __builtin_strlen(word);
+	return t->len == n && __builtin_memcmp(t->s, word, n) == 0;
+}
 
 /*
  * Decimal or 0x-hex number, with an optional K/M/G binary suffix when
