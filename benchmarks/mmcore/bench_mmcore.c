@@ -136,10 +136,10 @@ static double bench_pt_pairs(uint64_t iters)
 #endif
 
 /*
- * Allocate every frame singly, then free `scattered` frames at even offsets
- * (their buddies stay allocated, so they cannot merge) and one aligned
- * order-10 run at the end (so an order-1 request must split 9 times).
- * Returns the array of allocated descriptors (NULL where freed).
+ * Allocate every frame singly, then free `scattered` frames at even PFN
+ * offsets (their buddies stay allocated, so they cannot merge) and the last
+ * aligned order-10 run (so an order-1 request must split 9 times). Returns
+ * the descriptors still held, indexed by PFN offset (NULL where freed).
  */
 static struct page **bench_fragment(uint64_t scattered, uint64_t *nr_out)
 {
@@ -148,13 +148,15 @@ static struct page **bench_fragment(uint64_t scattered, uint64_t *nr_out)
 
 	if (!held)
 		bench_die("out of host memory");
+	if (nr != page_nr || 2 * scattered + big > nr || !IS_ALIGNED(page_base_pfn, big))
+		bench_die("machine unfit for the fragmentation test");
 	for (uint64_t i = 0; i < nr; i++) {
-		held[i] = buddy_alloc(0);
-		if (!held[i])
+		struct page *pg = buddy_alloc(0);
+
+		if (!pg)
 			bench_die("cannot allocate every frame");
+		held[page_to_pfn(pg) - page_base_pfn] = pg;
 	}
-	if (2 * scattered + big > nr)
-		bench_die("machine too small for the fragmentation test");
 	for (uint64_t i = 0; i < scattered; i++) {
 		buddy_free(held[2 * i], 0);
 		held[2 * i] = NULL;
@@ -213,12 +215,13 @@ int main(int argc, char **argv)
 	/* 512 MiB leaves room for 60k scattered free frames plus their buddies. */
 	if (sim_phys_init(512ull << 20) != 0)
 		bench_die("cannot create the simulated machine");
-	printf("mmcore micro-benchmark (simulator platform, poison on free: %s)\n",
-	       MM_CFG_POISON_FREE ? "on" : "off");
+	printf("mmcore micro-benchmark (simulator platform; cheap asserts %s, poison on free %s)\n",
+	       MM_CFG_CHEAP_ASSERTS ? "on" : "off", MM_CFG_POISON_FREE ? "on" : "off");
 	bench_report("order-0 alloc+free pair",
 		     bench_pairs(0, 20000000 / bench_scale));
 	bench_report("order-0 per frame, bursts of 1000",
 		     bench_bursts(1000, 20000 / bench_scale));
+	buddy_drain(); /* all merged again: the next pairs split from order 10 */
 	bench_report("order-1 alloc+free pair (splits from 10)",
 		     bench_pairs(1, 5000000 / bench_scale));
 	bench_report("order-9 alloc+free pair (2 MiB)",
