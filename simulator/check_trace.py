@@ -4,8 +4,8 @@
 usage:
   check_trace.py expect-error SIM FILE   FILE must make `sim replay` exit 2
                                          (malformed) or 1 (failing), as its
-                                         `# expect-exit: N` comment says, and
-                                         the first report on stderr must start
+                                         `# expect-exit: N` comment says, with
+                                         exactly one report on stderr, starting
                                          with FILE:LINE: where LINE is given by
                                          its `# expect-line: L` comment.
   check_trace.py gen SIM KIND ARGS...    `sim gen KIND ARGS` must write a trace
@@ -36,10 +36,15 @@ def expect_error(sim, path):
     print(err, end="")
     if proc.returncode != want_exit:
         sys.exit("%s: exit status %d, expected %d" % (path, proc.returncode, want_exit))
-    first = err.splitlines()[0] if err else ""
+    reports = err.splitlines()
     prefix = "%s:%d: " % (path, want_line)
-    if not first.startswith(prefix):
-        sys.exit("%s: first report %r does not start with %r" % (path, first, prefix))
+    if not reports or not reports[0].startswith(prefix):
+        sys.exit("%s: first report %r does not start with %r"
+                 % (path, reports[0] if reports else "", prefix))
+    # Each of these traces holds exactly one problem, and a malformed line
+    # must stop the replay: any further report means more was replayed.
+    if len(reports) != 1:
+        sys.exit("%s: %d reports, expected exactly one" % (path, len(reports)))
     print("ok: exit %d at line %d" % (want_exit, want_line))
 
 

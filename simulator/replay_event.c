@@ -86,6 +86,11 @@ static enum fault_result proc_access(struct replay *r, struct sim_proc **p, uint
 				     enum mm_access access, uint8_t *byte, bool *large)
 {
 	enum fault_result fr = sim_mmu_access((*p)->mm, va, access, byte, large);
+	uint64_t used = replay_pages_in_use();
+
+	/* Sampled per access too: a touch can peak and be killed in one event. */
+	if (used > r->sum->peak_pages)
+		r->sum->peak_pages = used;
 	if (fr == FAULT_OOM && sim_file_reclaim_all() > 0)
 		fr = sim_mmu_access((*p)->mm, va, access, byte, large);
 	if (fr == FAULT_OOM) {
