@@ -68,7 +68,7 @@ def replay(args, flags):
         passed += idx
         failed += 1
         files = files[idx + 1:]
-    print("%s replay: %d passed, %d failed" % (args.target, passed, failed))
+    print("%s_replay: %d passed, %d failed" % (args.target, passed, failed))
     return 0 if failed == 0 else 1
 
 

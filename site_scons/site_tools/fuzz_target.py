@@ -32,8 +32,8 @@ def _fuzz_target(env, name, sources, **kw):
               "--program", prog[0].abspath]
 
     smoke = SCons.Script.ARGUMENTS.get("FUZZ_SMOKE_SECONDS", "20")
-    env.TestCase("fuzz_%s_replay" % name, ["python3"] + common + ["replay"], prog)
-    env.TestCase("fuzz_%s_smoke" % name, ["python3"] + common + ["smoke", "--seconds", smoke],
+    env.TestCase("%s_replay" % name, ["python3"] + common + ["replay"], prog)
+    env.TestCase("%s_smoke" % name, ["python3"] + common + ["smoke", "--seconds", smoke],
                  prog, timeout=int(smoke) * 3 + 120)
 
     seconds = SCons.Script.ARGUMENTS.get("FUZZ_SECONDS", "600")
