@@ -621,6 +621,17 @@ int pt_map_batch(uint64_t root_pfn, uint64_t va, const uint64_t *pfns,
 /* ---- range iteration ------------------------------------------------------- */
 
 /*
+ * Entries [*first, *last] of a table at `level` covering from base that
+ * intersect [start, end); start < end, both inside the table's coverage.
+ */
+static void pt_index_range(int level, uint64_t base, uint64_t start, uint64_t end,
+			   unsigned *first, unsigned *last)
+{
+	*first = (unsigned)((start - base) >> pt_shift(level));
+	*last = (unsigned)((end - 1 - base) >> pt_shift(level));
+}
+
+/*
  * Call fn for every non-empty leaf of the table at pfn (level, covering
  * from base) that intersects [start, end); start < end and both lie in the
  * table's coverage.
@@ -630,12 +641,11 @@ static int pt_leaves_in(uint64_t pfn, int level, uint64_t base, uint64_t start,
 {
 	struct page *pg = pfn_to_page(pfn);
 	pte_t *tbl = pt_table(pfn);
-	unsigned shift = pt_shift(level);
-	unsigned first = (unsigned)((start - base) >> shift);
-	unsigned last = (unsigned)((end - 1 - base) >> shift);
+	unsigned first, last;
 
+	pt_index_range(level, base, start, end, &first, &last);
 	for (unsigned i = first; i <= last; i++) {
-		uint64_t va = base + ((uint64_t)i << shift);
+		uint64_t va = base + ((uint64_t)i << pt_shift(level));
 		pte_t e = tbl[i];
 		int r;
 
@@ -846,12 +856,11 @@ static void pt_free_empty_in(uint64_t pfn, int level, uint64_t base, uint64_t st
 {
 	struct page *pg = pfn_to_page(pfn);
 	pte_t *tbl = pt_table(pfn);
-	unsigned shift = pt_shift(level);
-	unsigned first = (unsigned)((start - base) >> shift);
-	unsigned last = (unsigned)((end - 1 - base) >> shift);
+	unsigned first, last;
 
+	pt_index_range(level, base, start, end, &first, &last);
 	for (unsigned i = first; i <= last; i++) {
-		uint64_t va = base + ((uint64_t)i << shift);
+		uint64_t va = base + ((uint64_t)i << pt_shift(level));
 		pte_t e = tbl[i];
 		struct page *child;
 
