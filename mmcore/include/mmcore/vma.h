@@ -61,13 +61,14 @@ struct vma_tree {
 	uint64_t highest; /* highest VMA end, for the gap above the last VMA */
 };
 
+/* Make t an empty tree. */
 void vma_tree_init(struct vma_tree *t);
 
 /* First VMA with end > addr (Linux find_vma), or NULL. O(log n). */
 struct vma *vma_find(struct vma_tree *t, uint64_t addr);
 /* The VMA containing addr, or NULL. O(log n). */
 struct vma *vma_lookup(struct vma_tree *t, uint64_t addr);
-/* First VMA overlapping [start, end), or NULL. */
+/* Lowest VMA overlapping [start, end), or NULL (also for start >= end). O(log n). */
 struct vma *vma_find_intersection(struct vma_tree *t, uint64_t start, uint64_t end);
 
 /* In-order neighbours, or NULL. O(1). */
@@ -77,11 +78,17 @@ struct vma *vma_prev(struct vma *v);
 struct vma *vma_first(struct vma_tree *t);
 struct vma *vma_last(struct vma_tree *t);
 
-/* Insert v, which must not overlap any VMA of t. */
+/*
+ * Insert v: [start, end) non-empty, page aligned, overlapping no VMA of t
+ * (MM_ASSERT otherwise: an overlap would corrupt the tree). O(log n).
+ */
 void vma_insert(struct vma_tree *t, struct vma *v);
-/* Unlink v from t (does not free it). */
+/* Unlink v, which must be in t, from t (does not free it). O(log n). */
 void vma_remove(struct vma_tree *t, struct vma *v);
-/* Tell the tree v->start/v->end changed in place (keeps order). */
+/*
+ * Tell the tree v->start/v->end changed in place; v must still be non-empty,
+ * page aligned and between its neighbours (MM_ASSERT). O(log n).
+ */
 void vma_adjust(struct vma_tree *t, struct vma *v);
 
 /*
