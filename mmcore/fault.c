@@ -1,0 +1,119 @@
+/*
+ * mmcore/fault.c - mm_fault(): check the access against the VMA, build the
+ * fault state, and route it to a leaf handler (see the map in fault.h).
+ * The router decides from the page tables themselves, not from the
+ * caller's `present` hint, so a stale TLB or a repeated fault is harmless.
+ */
+#include "mmcore/fault.h"
+
+/* Linux's access_error(): what the VMA allows, whatever the tables say. */
+static bool fault_access_ok(const struct vma *v, enum mm_access access)
+{
+	switch (access) {
+	case MM_ACCESS_WRITE:
+		return (v->flags & VM_WRITE) != 0;
+	case MM_ACCESS_EXEC:
+		return (v->flags & VM_EXEC) != 0;
+	default:
+		/* x86 cannot map write- or exec-only pages: any access implies read. */
+		return (v->flags & VM_PROT_MASK) != 0;
+	}
+}
+
+bool fault_thp_allowed(const struct vma *v, uint64_t addr)
+{
+	uint64_t haddr = addr & HUGE_MASK;
+
+	if (v->file || !vma_is_private(v) || (v->flags & VM_NOHUGEPAGE))
+		return false;
+	if (mm_config.thp == MM_THP_NEVER)
+		return false;
+	if (mm_config.thp == MM_THP_MADVISE && !(v->flags & VM_HUGEPAGE))
+		return false;
+	return haddr >= v->start && haddr + HUGE_SIZE <= v->end;
+}
+
+void fault_walk_pte(struct fault *f)
+{
+	f->pt_table = NULL;
+	f->pte = pt_walk(f->mm->root_pfn, f->addr, 1, false, &f->pt_table, NULL);
+}
+
+/* A present leaf already allows this access (stale TLB, repeated fault). */
+static bool fault_leaf_allows(pte_t e, enum mm_access access)
+{
+	if (!pte_present(e))
+		return false;
+	if (access == MM_ACCESS_WRITE)
+		return pte_write(e);
+	if (access == MM_ACCESS_EXEC)
+		return !(e & PTE_NX);
+	return true;
+}
+
+/* Route a fault whose access the VMA allows. */
+static enum fault_result fault_route(struct fault *f)
+{
+	pte_t pd = f->pde ? *f->pde : 0;
+	enum fault_result r;
+
+	if (!pte_none(pd) && pte_huge(pd)) {
+		if (fault_leaf_allows(pd, f->access))
+			return FAULT_OK;
+		/* Only a write can be refused by a leaf the VMA allows. */
+		return f->write && pte_present(pd) ? do_huge_wp_page(f) : FAULT_SIGSEGV;
+	}
+	if (pte_none(pd) && fault_thp_allowed(f->vma, f->addr)) {
+		r = do_huge_anonymous_page(f);
+		if (r != FAULT_FALLBACK)
+			return r;
+	}
+	fault_walk_pte(f);
+	if (f->pte && !pte_none(*f->pte)) {
+		if (fault_leaf_allows(*f->pte, f->access))
+			return FAULT_OK;
+		return f->write && pte_present(*f->pte) ? do_wp_page(f) : FAULT_SIGSEGV;
+	}
+	if (f->vma->file)
+		return do_file_fault(f);
+	return do_anonymous_page(f);
+}
+
+/* Count a fault's final result in the address space's statistics. */
+static enum fault_result fault_count(struct mm *mm, enum fault_result r)
+{
+	if (r == FAULT_SIGSEGV)
+		mm->stats->sigsegv++;
+	else if (r == FAULT_SIGBUS)
+		mm->stats->sigbus++;
+	else if (r == FAULT_OOM)
+		mm->stats->oom++;
+	return r;
+}
+
+enum fault_result mm_fault(struct mm *mm, uint64_t addr, enum mm_access access,
+			   bool present)
+{
+	struct vma *v;
+	enum fault_result r;
+
+	(void)present; /* the tables are the truth; see the file comment */
+	mm->stats->faults_total++;
+	if (addr >= USER_VA_END)
+		return fault_count(mm, FAULT_SIGSEGV);
+	v = vma_lookup(&mm->vmas, addr);
+	if (!v || !fault_access_ok(v, access))
+		return fault_count(mm, FAULT_SIGSEGV);
+
+	struct fault f = {
+		.mm = mm,
+		.vma = v,
+		.addr = addr & PAGE_MASK,
+		.access = access,
+		.write = access == MM_ACCESS_WRITE,
+	};
+	f.pde = pt_walk(mm->root_pfn, f.addr, 2, false, &f.pd_table, NULL);
+	r = fault_route(&f);
+	mm_after_op(mm);
+	return fault_count(mm, r);
+}

@@ -1,0 +1,100 @@
+/*
+ * mmcore/fault_huge.c - the 2 MiB side of anonymous faults (Linux's
+ * do_huge_pmd_anonymous_page and do_huge_pmd_wp_page).
+ */
+#include "mmcore/fault.h"
+
+/* Map the huge zero page read-only over f's 2 MiB region. */
+static enum fault_result huge_map_zero(struct fault *f, uint64_t haddr)
+{
+	pte_t flags = (mm_vma_pte_flags(f->vma) & ~PTE_RW) | PTE_PS;
+	int err;
+
+	mm_anon_id_ensure(f->vma); /* Linux prepares the anon_vma here too */
+	err = pt_map_huge(f->mm->root_pfn, haddr, page_to_pfn(mm_huge_zero_page), flags);
+	if (err == -MM_ENOMEM)
+		return FAULT_OOM;
+	if (err)
+		return FAULT_FALLBACK;
+	f->mm->stats->faults_huge_zero++;
+	return FAULT_OK;
+}
+
+/* A fresh zeroed 2 MiB anonymous page (refcount 1, mapcount 0), or NULL. */
+static struct page *huge_page_alloc(void)
+{
+	struct page *head = buddy_alloc_huge();
+
+	if (!head)
+		return NULL;
+	page_compound_make(head, HUGE_ORDER);
+	for (unsigned i = 0; i < HUGE_NR_PAGES; i++)
+		mm_plat_zero_page(page_address(head + i));
+	head->flags |= PG_ANON;
+	page_ref_init(head);
+	return head;
+}
+
+enum fault_result do_huge_anonymous_page(struct fault *f)
+{
+	uint64_t haddr = f->addr & HUGE_MASK;
+	struct page *head;
+	int err;
+
+	if (!fault_thp_allowed(f->vma, f->addr))
+		return FAULT_FALLBACK;
+	if (!pt_pd_entry_is_empty(f->mm->root_pfn, haddr))
+		goto fallback;
+	if (!f->write && mm_config.huge_zero_page && mm_huge_zero_page)
+		return huge_map_zero(f, haddr);
+	head = huge_page_alloc();
+	if (!head)
+		goto fallback;
+	mm_anon_id_ensure(f->vma);
+	err = pt_map_huge(f->mm->root_pfn, haddr, page_to_pfn(head),
+			  mm_vma_pte_flags(f->vma) | PTE_PS | PTE_A | PTE_D);
+	if (err) {
+		page_put(head);
+		if (err == -MM_ENOMEM)
+			return FAULT_OOM;
+		goto fallback;
+	}
+	page_mapcount_inc(head);
+	f->mm->rss_anon += HUGE_NR_PAGES;
+	f->mm->anon_huge += HUGE_NR_PAGES;
+	f->mm->stats->faults_huge++;
+	return FAULT_OK;
+
+fallback:
+	f->mm->stats->faults_huge_fallback++;
+	return FAULT_FALLBACK;
+}
+
+/* Split f's 2 MiB leaf (this address space only) and refresh f's walk. */
+static enum fault_result huge_split_then_wp(struct fault *f)
+{
+	if (mm_split_huge_leaf(f->mm, f->addr) != 0)
+		return FAULT_OOM;
+	fault_walk_pte(f);
+	MM_ASSERT(f->pte && pte_present(*f->pte), "huge_split_then_wp: split left no PTE");
+	return do_wp_page(f);
+}
+
+enum fault_result do_huge_wp_page(struct fault *f)
+{
+	pte_t e = *f->pde;
+	struct page *head = pfn_to_page(pte_huge_pfn(e));
+
+	/*
+	 * Linux >= 5.8: a write to the huge zero page leaves 4 KiB zero PTEs
+	 * and allocates one 4 KiB page, not a 2 MiB one. A page others map
+	 * too is copied 4 KiB at a time; their 2 MiB mapping stays.
+	 */
+	if ((head->flags & PG_ZERO) || page_ref_count(head) != 1)
+		return huge_split_then_wp(f);
+	pt_entry_set(f->pd_table, f->pde, pte_mkwrite(e) | PTE_D | PTE_A);
+	mm_plat_tlb_flush_range(f->mm->root_pfn, f->addr & HUGE_MASK,
+				(f->addr & HUGE_MASK) + HUGE_SIZE);
+	f->mm->stats->faults_wp_reuse++;
+	return FAULT_OK;
+}

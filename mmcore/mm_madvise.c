@@ -1,0 +1,165 @@
+/*
+ * mmcore/mm_madvise.c - madvise(2). As in Linux, the advice is applied to
+ * every mapped part of the range and a hole makes the call return ENOMEM
+ * afterwards.
+ *
+ * WILLNEED follows Linux too: it reads file pages into the page cache but
+ * maps nothing (anonymous memory has nothing to read), so VmRSS does not
+ * move. REMOVE frees the pages of shared anonymous memory; for a file it
+ * only unmaps (the file interface has no hole punching).
+ */
+#include "mmcore/mm_internal.h"
+
+static bool madvise_valid(int advice)
+{
+	switch (advice) {
+	case MM_MADV_NORMAL:
+	case MM_MADV_RANDOM:
+	case MM_MADV_SEQUENTIAL:
+	case MM_MADV_WILLNEED:
+	case MM_MADV_DONTNEED:
+	case MM_MADV_FREE:
+	case MM_MADV_REMOVE:
+	case MM_MADV_DONTFORK:
+	case MM_MADV_DOFORK:
+	case MM_MADV_HUGEPAGE:
+	case MM_MADV_NOHUGEPAGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Advice that only changes vm_flags; returns false for the others. */
+static bool madvise_flags(int advice, uint32_t old, uint32_t *nf)
+{
+	switch (advice) {
+	case MM_MADV_HUGEPAGE:
+		*nf = (old & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		return true;
+	case MM_MADV_NOHUGEPAGE:
+		*nf = (old & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		return true;
+	case MM_MADV_DONTFORK:
+		*nf = old | VM_DONTFORK;
+		return true;
+	case MM_MADV_DOFORK:
+		*nf = old & ~VM_DONTFORK;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Read the file pages of [start, end) of v into the page cache. */
+static void madvise_willneed(struct vma *v, uint64_t start, uint64_t end)
+{
+	uint64_t size, npages, idx, last;
+
+	if (!v->file || vma_is_shmem(v))
+		return;
+	size = v->file->ops->size(v->file);
+	npages = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
+	idx = v->pgoff + ((start - v->start) >> PAGE_SHIFT);
+	last = v->pgoff + ((end - v->start) >> PAGE_SHIFT);
+	for (; idx < last && idx < npages; idx++) {
+		struct page *pg;
+
+		if (v->file->ops->get_page(v->file, idx, &pg) != 0)
+			return;
+		page_put(pg);
+	}
+}
+
+/* DONTNEED/REMOVE on [start, end) inside v. */
+static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
+		       int advice)
+{
+	if (advice == MM_MADV_REMOVE) {
+		if (!v->file)
+			return -MM_EINVAL;
+		if ((v->flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+			return -MM_EACCES;
+	}
+	mm_zap_range(mm, v, start, end);
+	if (advice == MM_MADV_REMOVE && vma_is_shmem(v))
+		mm_shmem_punch(v->file, v->pgoff + ((start - v->start) >> PAGE_SHIFT),
+			       v->pgoff + ((end - v->start) >> PAGE_SHIFT));
+	return 0;
+}
+
+/* Apply advice to [start, end) inside v; *next is where to continue. */
+static int madvise_vma(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
+		       int advice, struct vma **next)
+{
+	uint32_t nf;
+
+	*next = v;
+	if (madvise_flags(advice, v->flags, &nf))
+		return mm_vma_set_flags(mm, v, start, end, nf, next);
+	switch (advice) {
+	case MM_MADV_DONTNEED:
+	case MM_MADV_REMOVE:
+		return madvise_zap(mm, v, start, end, advice);
+	case MM_MADV_WILLNEED:
+		madvise_willneed(v, start, end);
+		return 0;
+	default:
+		return 0; /* NORMAL, RANDOM, SEQUENTIAL, FREE: hints with no visible effect */
+	}
+}
+
+/*
+ * Advice that unmaps pages or splits VMAs needs the 2 MiB leaves that
+ * straddle the range edges split first; hints leave them whole, as Linux.
+ */
+static int madvise_split_edges(struct mm *mm, uint64_t start, uint64_t end, int advice)
+{
+	uint32_t unused;
+	int err;
+
+	if (advice != MM_MADV_DONTNEED && advice != MM_MADV_REMOVE &&
+	    !madvise_flags(advice, 0, &unused))
+		return 0;
+	err = mm_split_huge_at(mm, start);
+	if (!err)
+		err = mm_split_huge_at(mm, end);
+	return err;
+}
+
+int mm_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice)
+{
+	uint64_t end, pos;
+	int err = 0, hole = 0;
+	struct vma *v;
+
+	if (!madvise_valid(advice) || (start & ~PAGE_MASK))
+		return -MM_EINVAL;
+	if (len > USER_VA_END)
+		return -MM_EINVAL;
+	end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (end < start)
+		return -MM_EINVAL;
+	if (end == start)
+		return 0;
+	err = madvise_split_edges(mm, start, end, advice);
+	if (err)
+		return err;
+	for (pos = start; pos < end && !err;) {
+		uint64_t stop;
+
+		v = vma_find(&mm->vmas, pos);
+		if (!v || v->start >= end) {
+			hole = -MM_ENOMEM;
+			break;
+		}
+		if (v->start > pos)
+			hole = -MM_ENOMEM;
+		pos = MM_MAX(pos, v->start);
+		stop = MM_MIN(v->end, end);
+		err = madvise_vma(mm, v, pos, stop, advice, &v);
+		pos = stop;
+	}
+	mm_after_op(mm);
+	return err ? err : hole;
+}

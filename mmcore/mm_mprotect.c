@@ -1,0 +1,76 @@
+/*
+ * mmcore/mm_mprotect.c - mprotect(2). Like Linux, VMAs before a hole in
+ * the range are changed and the call then fails with ENOMEM.
+ */
+#include "mmcore/mm_internal.h"
+
+#define MM_PROT_GROWSDOWN 0x01000000
+#define MM_PROT_GROWSUP 0x02000000
+
+/* New vm_flags for v under prot (mprotect_fixup's accounting rule included). */
+static uint32_t mprotect_newflags(const struct vma *v, int prot)
+{
+	uint32_t old = v->flags;
+	uint32_t nf = (old & ~VM_PROT_MASK) | mm_prot_to_vmflags(prot);
+
+	/* Private memory turning writable is charged now; it stays charged. */
+	if ((nf & VM_WRITE) &&
+	    !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+		nf |= VM_ACCOUNT;
+	return nf;
+}
+
+int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
+{
+	uint64_t end, pos;
+	struct vma *v;
+	int err;
+
+	if (start & ~PAGE_MASK)
+		return -MM_EINVAL;
+	if (prot & ~(MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC | MM_PROT_GROWSDOWN |
+		     MM_PROT_GROWSUP))
+		return -MM_EINVAL;
+	if ((prot & MM_PROT_GROWSDOWN) && (prot & MM_PROT_GROWSUP))
+		return -MM_EINVAL;
+	prot &= MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC;
+	if (len > USER_VA_END)
+		return -MM_ENOMEM;
+	end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (end < start)
+		return -MM_ENOMEM;
+	if (end == start)
+		return 0;
+
+	v = vma_find(&mm->vmas, start);
+	if (!v || v->start > start)
+		return -MM_ENOMEM;
+	err = mm_split_huge_at(mm, start);
+	if (!err)
+		err = mm_split_huge_at(mm, end);
+	if (err)
+		return err;
+	for (pos = start;;) {
+		uint64_t stop = MM_MIN(v->end, end);
+		uint32_t nf = mprotect_newflags(v, prot);
+
+		/* Each VM_MAY* bit sits four above the permission it allows. */
+		if ((nf & ~(nf >> 4)) & VM_PROT_MASK) {
+			err = -MM_EACCES;
+			break;
+		}
+		err = mm_vma_set_flags(mm, v, pos, stop, nf, &v);
+		if (err)
+			break;
+		pos = stop;
+		if (pos >= end)
+			break;
+		v = vma_find(&mm->vmas, pos);
+		if (!v || v->start > pos) {
+			err = -MM_ENOMEM;
+			break;
+		}
+	}
+	mm_after_op(mm);
+	return err;
+}

@@ -1,0 +1,89 @@
+/*
+ * mmcore/mm_zap.c - tearing leaves down (munmap, madvise DONTNEED, exit)
+ * and splitting 2 MiB leaves with the refcount model kept exact.
+ */
+#include "mmcore/mm_internal.h"
+
+/* Point the 512 PTEs that replaced a huge zero PMD at the 4 KiB zero page. */
+static void split_retarget_zero(struct mm *mm, uint64_t haddr)
+{
+	struct page *table;
+	pte_t *pte = pt_walk(mm->root_pfn, haddr, 1, false, &table, NULL);
+	uint64_t zpfn = page_to_pfn(mm_zero_page);
+
+	MM_ASSERT(pte != NULL, "split_retarget_zero: split left no page table");
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		pt_entry_set(table, &pte[i], pte_mk(zpfn, pte[i] & PTE_FLAGS_MASK));
+	mm_plat_tlb_flush_range(mm->root_pfn, haddr, haddr + HUGE_SIZE);
+}
+
+int mm_split_huge_leaf(struct mm *mm, uint64_t va)
+{
+	uint64_t haddr = va & HUGE_MASK;
+	pte_t *pde = pt_walk(mm->root_pfn, haddr, 2, false, NULL, NULL);
+	struct page *head;
+	int err;
+
+	if (!pde || pte_none(*pde) || !pte_huge(*pde))
+		return 0;
+	head = pfn_to_page(pte_huge_pfn(*pde));
+	err = pt_split_huge(mm->root_pfn, haddr);
+	if (err)
+		return err;
+	mm->stats->huge_splits++;
+	if (head->flags & PG_ZERO) {
+		split_retarget_zero(mm, haddr);
+		return 0;
+	}
+	/* One reference and map count per PTE now; the PMD held the first. */
+	for (unsigned i = 1; i < HUGE_NR_PAGES; i++) {
+		page_ref_inc(head);
+		page_mapcount_inc(head);
+	}
+	if (head->flags & PG_ANON)
+		mm->anon_huge -= HUGE_NR_PAGES;
+	return 0;
+}
+
+int mm_split_huge_at(struct mm *mm, uint64_t addr)
+{
+	if (IS_ALIGNED(addr, HUGE_SIZE) || addr >= USER_VA_END)
+		return 0;
+	return mm_split_huge_leaf(mm, addr);
+}
+
+struct zap_ctx {
+	struct mm *mm;
+	struct vma *vma;
+	uint64_t start, end;
+};
+
+static int zap_leaf(void *arg, uint64_t va, pte_t *entry, int level, struct page *table)
+{
+	struct zap_ctx *z = arg;
+	pte_t e = *entry;
+	struct page *pg;
+
+	if (level == 2) {
+		MM_ASSERT(va >= z->start && va + HUGE_SIZE <= z->end,
+			  "zap_leaf: 2 MiB leaf only partly inside the range");
+		pg = pfn_to_page(pte_huge_pfn(e));
+	} else {
+		pg = pfn_to_page(pte_pfn(e));
+	}
+	pt_entry_clear(table, entry);
+	mm_rss_account(z->mm, z->vma, pg, level == 2 ? -(int64_t)HUGE_NR_PAGES : -1,
+		       level == 2);
+	mm_page_map_put(pg);
+	return 0;
+}
+
+void mm_zap_range(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
+{
+	struct zap_ctx z = { .mm = mm, .vma = v, .start = start, .end = end };
+
+	if (start >= end)
+		return;
+	pt_for_each_leaf(mm->root_pfn, start, end, zap_leaf, &z);
+	mm_plat_tlb_flush_range(mm->root_pfn, start, end);
+}
