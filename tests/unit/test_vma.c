@@ -7,6 +7,7 @@
  * would time out if lookups or the gap search were linear.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -632,9 +633,71 @@ Test(vma, alloc_failure_is_reported)
 
 /* ---- random sequences against the reference ------------------------------ */
 
-Test(vma, random_seed_1) { run_random(1, 3000); }
-Test(vma, random_seed_2) { run_random(2, 3000); }
-Test(vma, random_seed_3) { run_random(0xc0ffee, 3000); }
+Test(vma, random_seed_1) { run_random(1, 5000); }
+Test(vma, random_seed_2) { run_random(2, 5000); }
+Test(vma, random_seed_3) { run_random(0xc0ffee, 5000); }
+Test(vma, random_seed_4) { run_random(0x5eed5eed, 5000); }
+
+/* ---- the checker and the preconditions catch corruption ------------------ */
+
+/* A few VMAs, so the tree has inner nodes and colours to tamper with. */
+static void add_several(void)
+{
+	for (uint64_t i = 0; i < 16; i++)
+		add(0x100000 + i * 0x3000, 0x101000 + i * 0x3000);
+	vma_check(&tree);
+}
+
+Test(vma, check_catches_stale_gap, .signal = SIGABRT)
+{
+	add_several();
+	tree.root->subtree_gap++;
+	vma_check(&tree);
+}
+
+Test(vma, check_catches_red_red, .signal = SIGABRT)
+{
+	struct vma_node *n;
+
+	add_several();
+	/* Colour a whole root-to-leaf path red: some red parent gets a red child. */
+	for (n = tree.root->left; n; n = n->left ? n->left : n->right)
+		n->color = 0;
+	vma_check(&tree);
+}
+
+Test(vma, check_catches_count, .signal = SIGABRT)
+{
+	add_several();
+	tree.count++;
+	vma_check(&tree);
+}
+
+Test(vma, check_catches_overlap_made_in_place, .signal = SIGABRT)
+{
+	struct vma *v;
+
+	add_several();
+	v = vma_first(&tree);
+	v->end += PAGE_SIZE * 3; /* now covers the next VMA's start */
+	vma_check(&tree);
+}
+
+Test(vma, insert_refuses_overlap, .signal = SIGABRT)
+{
+	add_several();
+	add(0x101000, 0x104000);
+}
+
+Test(vma, adjust_refuses_overlap, .signal = SIGABRT)
+{
+	struct vma *v;
+
+	add_several();
+	v = vma_first(&tree);
+	v->end += PAGE_SIZE * 3;
+	vma_adjust(&tree, v);
+}
 
 /* ---- scale: 100k VMAs ---------------------------------------------------- */
 
