@@ -14,7 +14,11 @@ void mm_brk_init(struct mm *mm, uint64_t start)
 	mm->brk = start;
 }
 
-/* Map [oldbrk, newbrk) as heap, extending the VMA below when it fits. */
+/*
+ * Map [oldbrk, newbrk) as heap. Like Linux's do_brk_flags, only a heap VMA
+ * (one starting at or above brk_start) is extended; otherwise a new VMA is
+ * added without merging, so the heap stays its own line in /proc/PID/maps.
+ */
 static int brk_grow(struct mm *mm, uint64_t oldbrk, uint64_t newbrk)
 {
 	struct vma *prev = oldbrk ? vma_lookup(&mm->vmas, oldbrk - 1) : NULL;
@@ -25,7 +29,8 @@ static int brk_grow(struct mm *mm, uint64_t oldbrk, uint64_t newbrk)
 	if (newbrk > USER_VA_END - PAGE_SIZE ||
 	    (next && newbrk + PAGE_SIZE > next->start))
 		return -MM_ENOMEM;
-	if (prev && prev->end == oldbrk && prev->flags == BRK_VM_FLAGS && !prev->file &&
+	if (prev && prev->start >= mm->brk_start && prev->end == oldbrk &&
+	    prev->flags == BRK_VM_FLAGS && !prev->file &&
 	    prev->pgoff + vma_pages(prev) == (oldbrk >> PAGE_SHIFT)) {
 		prev->end = newbrk;
 		vma_adjust(&mm->vmas, prev);
@@ -39,7 +44,8 @@ static int brk_grow(struct mm *mm, uint64_t oldbrk, uint64_t newbrk)
 	v->end = newbrk;
 	v->flags = BRK_VM_FLAGS;
 	v->pgoff = oldbrk >> PAGE_SHIFT;
-	mm_vma_add(mm, v);
+	vma_insert(&mm->vmas, v);
+	mm->total_vm += vma_pages(v);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #define MM_PROT_GROWSDOWN 0x01000000
 #define MM_PROT_GROWSUP 0x02000000
+#define MM_PROT_SEM 0x8
 
 /* New vm_flags for v under prot (mprotect_fixup's accounting rule included). */
 static uint32_t mprotect_newflags(const struct vma *v, int prot)
@@ -26,21 +27,20 @@ int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	struct vma *v;
 	int err;
 
-	if (start & ~PAGE_MASK)
-		return -MM_EINVAL;
-	if (prot & ~(MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC | MM_PROT_GROWSDOWN |
-		     MM_PROT_GROWSUP))
-		return -MM_EINVAL;
+	/* Linux's order of checks (do_mprotect_pkey). */
 	if ((prot & MM_PROT_GROWSDOWN) && (prot & MM_PROT_GROWSUP))
 		return -MM_EINVAL;
-	prot &= MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC;
-	if (len > USER_VA_END)
+	if (start & ~PAGE_MASK)
+		return -MM_EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > USER_VA_END || start + ALIGN_UP(len, PAGE_SIZE) > USER_VA_END)
 		return -MM_ENOMEM;
 	end = start + ALIGN_UP(len, PAGE_SIZE);
-	if (end < start)
-		return -MM_ENOMEM;
-	if (end == start)
-		return 0;
+	if (prot & ~(MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC | MM_PROT_SEM |
+		     MM_PROT_GROWSDOWN | MM_PROT_GROWSUP))
+		return -MM_EINVAL;
+	prot &= MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC;
 
 	v = vma_find(&mm->vmas, start);
 	if (!v || v->start > start)
