@@ -21,9 +21,10 @@ static int kt_timer_ticks(void)
 	time_delay_ns(100 * NS_PER_MS);
 	uint64_t ticks = timer_ticks - t0;
 	uint64_t expect = timer_hz / 10;
-	if (ticks * 2 < expect || ticks > expect * 2)
+	/* Lower bound loose: a busy host may merge ticks of a descheduled vCPU. */
+	if (ticks * 4 < expect || ticks > expect * 2)
 		kprintf("    %lu ticks in 100 ms at %u Hz\n", ticks, timer_hz);
-	KT_CHECK(ticks * 2 >= expect && ticks <= expect * 2);
+	KT_CHECK(ticks * 4 >= expect && ticks <= expect * 2);
 	return 0;
 }
 
@@ -36,22 +37,14 @@ static int kt_clock_monotonic(void)
 		KT_CHECK(now >= prev);
 		prev = now;
 	}
-	/*
-	 * The PIT, an independent clock, agrees to within 20% over 10 ms
-	 * (shortest of three tries: a descheduled virtual CPU only ever
-	 * makes the PIT look late).
-	 */
-	uint64_t elapsed = ~0ull;
-	for (int i = 0; i < 3; i++) {
-		uint64_t t0 = time_ns();
-		pit_wait_ms(10);
-		uint64_t t = time_ns() - t0;
-		if (t < elapsed)
-			elapsed = t;
-	}
-	if (elapsed < 8 * NS_PER_MS || elapsed > 12 * NS_PER_MS)
-		kprintf("    PIT 10 ms took %lu us of TSC time\n", elapsed / 1000);
-	KT_CHECK(elapsed >= 8 * NS_PER_MS && elapsed <= 12 * NS_PER_MS);
+	/* The PIT, an independent clock, agrees to within 5% over 20 ms. */
+	uint64_t pit_ticks;
+	uint64_t tsc = pit_measure_tsc(20, &pit_ticks);
+	uint64_t ns = tsc * 1000000ull / time_tsc_khz();
+	uint64_t pit_ns = pit_ticks * 1000000000ull / 1193182u;
+	if (ns * 100 < pit_ns * 95 || ns * 100 > pit_ns * 105)
+		kprintf("    PIT %lu us vs TSC %lu us\n", pit_ns / 1000, ns / 1000);
+	KT_CHECK(pit_ns > 0 && ns * 100 >= pit_ns * 95 && ns * 100 <= pit_ns * 105);
 	return 0;
 }
 

@@ -38,6 +38,8 @@ int ktest_run_all(void)
 __attribute__((noinline)) void ktest_deliberate_fault(void)
 {
 	volatile uint64_t *p = (volatile uint64_t *)(KTEST_BASE + 0x7ff000);
+	/* The call also makes the compiler finish the frame before the store. */
+	kprintf("ktest: storing to unmapped %p on purpose\n", (void *)p);
 	*p = 0xdeadbeef;
 	panic("ktest: the deliberate fault did not fault");
 }

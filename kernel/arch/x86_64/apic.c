@@ -90,15 +90,38 @@ static void timer_interrupt(struct trap_frame *tf)
 	timer_ticks++;
 }
 
+/* The local APIC timer's count with the TSC at the moment of reading. */
+static void lapic_sample(uint64_t *tsc, uint32_t *count)
+{
+	uint64_t best_span = ~0ull;
+	*tsc = 0;
+	*count = 0;
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = rdtsc();
+		uint32_t c = lapic_read(LAPIC_TIMER_CUR);
+		uint64_t b = rdtsc();
+		if (b - a < best_span) {
+			best_span = b - a;
+			*tsc = a + (b - a) / 2;
+			*count = c;
+		}
+	}
+}
+
 void apic_timer_start(unsigned hz)
 {
-	/* Count LAPIC timer ticks (divide by 16) over 10 ms of PIT time. */
+	/* Count LAPIC timer ticks (divide by 16) over 10 ms of TSC time. */
+	uint64_t t0 = 0, t1 = 0;
+	uint32_t c0 = 0, c1 = 0;
 	lapic_write(LAPIC_TIMER_DIV, 0x3);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
-	pit_wait_ms(10);
-	uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
-	uint32_t per_tick = (uint32_t)((uint64_t)elapsed * 100 / hz);
+	lapic_sample(&t0, &c0);
+	time_delay_ns(10000000ull);
+	lapic_sample(&t1, &c1);
+	uint64_t ns = (t1 - t0) * 1000000ull / time_tsc_khz();
+	uint64_t per_sec = ns ? (uint64_t)(c0 - c1) * 1000000000ull / ns : 0;
+	uint32_t per_tick = (uint32_t)(per_sec / hz);
 	if (!per_tick)
 		panic("apic_timer_start: local APIC timer does not count");
 	timer_hz = hz;

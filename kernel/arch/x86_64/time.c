@@ -1,11 +1,16 @@
 /*
- * arch/x86_64/time.c - the monotonic clock. The TSC is counted against
- * PIT channel 2 (whose 1.193182 MHz is fixed by the PC platform) over
- * three 5 ms windows, keeping the shortest: a virtual CPU that is
- * descheduled while it polls sees the PIT expire late and counts too many
- * TSC ticks, never too few. Nanoseconds are tsc * mult >> 32, integer only.
+ * arch/x86_64/time.c - the monotonic clock, from the TSC counted against
+ * PIT channel 2 (whose 1.193182 MHz is fixed by the PC platform).
+ *
+ * The PIT's counter is read, not waited on: each sample latches the count
+ * between two TSC reads and keeps the tightest of a few tries, so a
+ * virtual CPU that is descheduled during calibration (common under TCG on
+ * a busy host) does not skew the result; only the short bracket around
+ * each read matters. Nanoseconds are then tsc * mult >> 32, integers only.
  */
 #include "kernel/time.h"
+
+#include <stdbool.h>
 
 #include "kernel/cpu.h"
 
@@ -13,39 +18,70 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PIT_GATE 0x61
-#define CALIBRATION_RUNS 3
-#define CALIBRATION_MS 5
+#define SAMPLE_TRIES 5
 
 static uint64_t tsc_khz;
 static uint64_t ns_mult; /* ns per TSC tick, 32.32 fixed point */
 
-uint64_t pit_wait_ms(unsigned ms)
+/* Start channel 2 counting down from 0xffff (55 ms) in mode 0. */
+static void pit_start(void)
 {
-	uint32_t count = PIT_HZ / 1000 * ms;
-	if (count > 0xffff)
-		count = 0xffff;
-	/* Gate channel 2 on, speaker off; mode 0 (interrupt on terminal count). */
-	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01);
-	outb(PIT_CMD, 0xb0);
-	outb(PIT_CH2, count & 0xff);
-	outb(PIT_CH2, count >> 8);
-	uint64_t t0 = rdtsc();
-	/* Output (bit 5) rises when the count reaches zero. The bound keeps a
-	 * missing PIT from hanging the boot. */
-	for (uint64_t i = 0; i < 100000000ull && !(inb(PIT_GATE) & 0x20); i++)
-		;
-	return rdtsc() - t0;
+	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(PIT_CMD, 0xb0);                           /* ch2, lo/hi, mode 0 */
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+}
+
+static uint16_t pit_count(void)
+{
+	outb(PIT_CMD, 0x80); /* latch channel 2 */
+	uint8_t lo = inb(PIT_CH2);
+	uint8_t hi = inb(PIT_CH2);
+	return (uint16_t)(lo | (hi << 8));
+}
+
+struct pit_sample {
+	uint64_t tsc;
+	uint16_t count;
+};
+
+/* The PIT count with the TSC at the moment of reading (tightest of a few tries). */
+static struct pit_sample pit_sample(void)
+{
+	struct pit_sample best = {0, 0};
+	uint64_t best_span = ~0ull;
+	for (int i = 0; i < SAMPLE_TRIES; i++) {
+		uint64_t a = rdtsc();
+		uint16_t c = pit_count();
+		uint64_t b = rdtsc();
+		if (b - a < best_span) {
+			best_span = b - a;
+			best = (struct pit_sample){a + (b - a) / 2, c};
+		}
+	}
+	return best;
+}
+
+uint64_t pit_measure_tsc(unsigned ms, uint64_t *pit_ticks)
+{
+	uint32_t want = PIT_HZ / 1000 * ms;
+	if (want > 0xf000)
+		want = 0xf000; /* stay inside one countdown */
+	pit_start();
+	struct pit_sample s0 = pit_sample(), s1;
+	uint64_t spins = 0;
+	do {
+		s1 = pit_sample();
+	} while ((uint16_t)(s0.count - s1.count) < want && ++spins < 10000000ull);
+	*pit_ticks = (uint16_t)(s0.count - s1.count);
+	return s1.tsc - s0.tsc;
 }
 
 void time_init(void)
 {
-	uint64_t ticks = ~0ull;
-	for (int i = 0; i < CALIBRATION_RUNS; i++) {
-		uint64_t t = pit_wait_ms(CALIBRATION_MS);
-		if (t < ticks)
-			ticks = t;
-	}
-	tsc_khz = ticks / CALIBRATION_MS;
+	uint64_t pit_ticks;
+	uint64_t tsc = pit_measure_tsc(10, &pit_ticks);
+	tsc_khz = pit_ticks ? tsc * PIT_HZ / pit_ticks / 1000 : 0;
 	if (!tsc_khz)
 		tsc_khz = 1000000; /* no usable PIT: assume 1 GHz rather than divide by 0 */
 	ns_mult = (1000000ull << 32) / tsc_khz;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* Measure the TSC frequency (10 ms of PIT channel 2). */
+/* Measure the TSC frequency against 10 ms of PIT channel 2. */
 void time_init(void);
 /* TSC ticks per millisecond, after time_init(). */
 uint64_t time_tsc_khz(void);
@@ -12,7 +12,10 @@ uint64_t time_tsc_khz(void);
 uint64_t time_ns(void);
 /* Busy-wait for ns nanoseconds. */
 void time_delay_ns(uint64_t ns);
-/* Run PIT channel 2 for ms milliseconds, calling back nothing; returns TSC ticks elapsed. */
-uint64_t pit_wait_ms(unsigned ms);
+/*
+ * Let PIT channel 2 count for about ms milliseconds (at most 50); returns
+ * the TSC ticks elapsed and the PIT ticks (1.193182 MHz) in *pit_ticks.
+ */
+uint64_t pit_measure_tsc(unsigned ms, uint64_t *pit_ticks);
 
 #endif
