@@ -594,3 +594,120 @@ Test(mm, enomem_fork)
 	}
 	cr_assert_fail("fork never succeeded");
 }
+
+/* ---- random operations against the checker --------------------------------- */
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(uint64_t n)
+{
+	rnd_state = rnd_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (rnd_state >> 33) % n;
+}
+
+/* Somewhere in a 16 MiB window, page or 2 MiB aligned, so ranges collide often. */
+static uint64_t rnd_addr(void)
+{
+	uint64_t base = 0x40000000;
+
+	return base + (rnd(2) ? rnd(8) * HUGE_SIZE : rnd(4096) * PAGE_SIZE);
+}
+
+static uint64_t rnd_len(void)
+{
+	return rnd(3) == 0 ? (1 + rnd(3)) * HUGE_SIZE : (1 + rnd(700)) * PAGE_SIZE;
+}
+
+/* Accesses inside one of mm's VMAs, so faults find something to map. */
+static void rnd_touch(struct mm *mm)
+{
+	struct vma *v = vma_first(&mm->vmas);
+
+	for (uint64_t skip = mm_vma_count(mm) ? rnd(mm_vma_count(mm)) : 0; v && skip; skip--)
+		v = vma_next(v);
+	if (!v)
+		return;
+	for (int k = 0; k < 20; k++) {
+		uint64_t va = v->start + rnd((v->end - v->start) >> PAGE_SHIFT) * PAGE_SIZE;
+
+		if (rnd(3))
+			mt_write(mm, va, (uint8_t)k);
+		else
+			mt_read(mm, va);
+	}
+}
+
+static void rnd_op(struct mm **spaces, unsigned *n, struct mt_file *t)
+{
+	struct mm *mm = spaces[rnd(*n)];
+	uint64_t a = rnd_addr(), len = rnd_len(), out;
+	int prots[] = { MM_PROT_NONE, MM_PROT_READ, RW, RW | MM_PROT_EXEC };
+	int advs[] = { MM_MADV_DONTNEED, MM_MADV_HUGEPAGE, MM_MADV_NOHUGEPAGE,
+		       MM_MADV_WILLNEED, MM_MADV_REMOVE, MM_MADV_DONTFORK, MM_MADV_DOFORK };
+
+	switch (rnd(12)) {
+	case 0:
+		mm_mmap(mm, a, len, prots[rnd(4)], ANON | (rnd(2) ? MM_MAP_FIXED : 0), NULL, 0, &out);
+		break;
+	case 1:
+		mm_mmap(mm, a, len, RW, MM_MAP_SHARED | MM_MAP_ANONYMOUS | MM_MAP_FIXED, NULL, 0, &out);
+		break;
+	case 2:
+		mm_mmap(mm, a, len, prots[rnd(4)],
+			(rnd(2) ? MM_MAP_SHARED : MM_MAP_PRIVATE) | MM_MAP_FIXED, &t->f,
+			rnd(8) * PAGE_SIZE, &out);
+		break;
+	case 3:
+		mm_munmap(mm, a, len);
+		break;
+	case 4:
+		mm_mprotect(mm, a, len, prots[rnd(4)]);
+		break;
+	case 5:
+		mm_madvise(mm, a, len, advs[rnd(7)]);
+		break;
+	case 6:
+		mm_mremap(mm, a, len, rnd_len(), rnd(2) ? MM_MREMAP_MAYMOVE : 0, 0, &out);
+		break;
+	case 7:
+		mm_mremap(mm, a, len, len, MM_MREMAP_MAYMOVE | MM_MREMAP_FIXED, rnd_addr(), &out);
+		break;
+	case 8:
+		if (*n < 4 && mm_fork(mm, &spaces[*n]) == 0)
+			(*n)++;
+		break;
+	case 9:
+		if (*n > 1) {
+			unsigned i = (unsigned)rnd(*n);
+
+			mm_destroy(spaces[i]);
+			spaces[i] = spaces[--(*n)];
+		}
+		break;
+	default:
+		rnd_touch(mm);
+		break;
+	}
+}
+
+Test(mm, random_operations_keep_invariants)
+{
+	struct mt_file *t = mt_file_new(40 * 4096);
+	struct mm *spaces[4];
+	unsigned n = 1;
+
+	spaces[0] = mt_mm();
+	rnd_state = 12345;
+	for (int step = 0; step < 3000; step++) {
+		mm_config.thp = (enum mm_thp_policy)rnd(3);
+		mm_config.faultaround = rnd(2) ? 16 : 0;
+		if (rnd(50) == 0)
+			sim_fail_countdown = 1 + rnd(5);
+		rnd_op(spaces, &n, t);
+		sim_fail_countdown = 0;
+		mt_check(spaces, n, t);
+	}
+	while (n > 0)
+		mm_destroy(spaces[--n]);
+	mt_file_free(t);
+}
