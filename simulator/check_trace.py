@@ -8,8 +8,9 @@ usage:
                                          exactly one report on stderr, starting
                                          with FILE:LINE: where LINE is given by
                                          its `# expect-line: L` comment.
-  check_trace.py gen SIM KIND ARGS...    `sim gen KIND ARGS` must write a trace
-                                         that `sim replay --check -` replays
+  check_trace.py gen SIM [--check] KIND ARGS...
+                                         `sim gen KIND ARGS` must write a trace
+                                         that `sim replay [--check] -` replays
                                          with exit status 0.
 Exits 0 when the check holds, 1 otherwise (saying why).
 """
@@ -49,9 +50,11 @@ def expect_error(sim, path):
 
 
 def gen(sim, args):
+    check = ["--check"] if args[:1] == ["--check"] else []
+    args = args[len(check):]
     trace = subprocess.run([sim, "gen"] + args, stdout=subprocess.PIPE, check=True,
                            timeout=300).stdout
-    proc = subprocess.run([sim, "replay", "--check", "-"], input=trace, timeout=600)
+    proc = subprocess.run([sim, "replay"] + check + ["-"], input=trace, timeout=600)
     if proc.returncode != 0:
         sys.exit("sim gen %s: replay exit status %d" % (" ".join(args), proc.returncode))
 
