@@ -105,12 +105,11 @@ static int move_page_tables(struct mm *mm, uint64_t old, uint64_t len, uint64_t 
 			err = move_walk(mm, old, old + len, delta, move_prealloc_leaf);
 	}
 	if (err) {
-		pt_free_empty(mm->root_pfn, new, new + len);
+		mm_free_tables_in_hole(mm, new, new + len);
 		return -MM_ENOMEM;
 	}
 	move_walk(mm, old, old + len, delta, move_leaf);
 	mm_plat_tlb_flush_range(mm->root_pfn, old, old + len);
-	pt_free_empty(mm->root_pfn, old, old + len);
 	return 0;
 }
 
@@ -163,6 +162,7 @@ static int move_vma(struct mm *mm, struct vma *v, uint64_t old_addr, uint64_t ol
 	mm_vma_add(mm, n);
 	if (!dontunmap) {
 		mm_vma_release(mm, v);
+		mm_free_tables_in_hole(mm, old_addr, old_addr + old_len);
 	} else if (v->start == old_addr && v->end == old_addr + old_len) {
 		v->anon_id = 0; /* Linux unlinks the emptied VMA's anon_vma */
 	}

@@ -30,6 +30,24 @@ static int unmap_split_edges(struct mm *mm, uint64_t start, uint64_t end)
 	return 0;
 }
 
+void mm_free_tables_in_hole(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *next = vma_find(&mm->vmas, start);
+	struct vma *prev = next ? vma_prev(next) : NULL;
+	uint64_t floor, ceiling, lo, hi;
+
+	if (next)
+		floor = prev ? prev->end : 0;
+	else
+		floor = mm->vmas.count ? mm->vmas.highest : 0; /* the last VMA's end */
+	ceiling = next ? next->start : USER_VA_END;
+	MM_ASSERT(floor <= start && end <= ceiling, "mm_free_tables_in_hole: range is mapped");
+	lo = MM_MAX(ALIGN_UP(floor, HUGE_SIZE), ALIGN_DOWN(start, HUGE_SIZE));
+	hi = MM_MIN(ALIGN_DOWN(ceiling, HUGE_SIZE), ALIGN_UP(end, HUGE_SIZE));
+	if (lo < hi)
+		pt_free_empty(mm->root_pfn, lo, hi);
+}
+
 int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
 	struct vma *v = vma_find_intersection(&mm->vmas, start, end);
@@ -52,7 +70,7 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
 		mm_vma_release(mm, v);
 		v = next;
 	}
-	pt_free_empty(mm->root_pfn, start, end);
+	mm_free_tables_in_hole(mm, start, end);
 	return 0;
 }
 

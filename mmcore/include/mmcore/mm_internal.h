@@ -142,6 +142,14 @@ int mm_get_unmapped_area(struct mm *mm, uint64_t hint, uint64_t len, bool thp_al
  */
 int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end);
 
+/*
+ * Free the empty page tables of the unmapped hole holding [start, end), as
+ * Linux's free_pgtables: only tables whose whole 2 MiB span lies between
+ * the neighbouring VMAs go, so a page table a neighbour still shares stays
+ * (and keeps a later fault there at 4 KiB, as in Linux).
+ */
+void mm_free_tables_in_hole(struct mm *mm, uint64_t start, uint64_t end);
+
 /* ---- mm_shmem.c ---------------------------------------------------------- */
 
 /*
