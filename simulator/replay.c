@@ -220,7 +220,7 @@ int replay_file(const char *path, const struct replay_opts *opts, struct replay_
 {
 	struct replay r = {.opts = opts, .sum = sum, .mem = DEFAULT_MEM, .thp = MM_THP_ALWAYS,
 			   .faultaround = MM_FAULTAROUND_DEFAULT};
-	struct timespec t0, t1;
+	struct timespec t0, t1, c0, c1;
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 
 	memset(sum, 0, sizeof(*sum));
@@ -231,6 +231,7 @@ int replay_file(const char *path, const struct replay_opts *opts, struct replay_
 		return sum->exit_code = 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	trace_parser_init(&r.parser, path);
 	sim_procs_init(&r.procs);
 	panic_replay = &r;
@@ -244,7 +245,9 @@ int replay_file(const char *path, const struct replay_opts *opts, struct replay_
 	if (f != stdin)
 		fclose(f);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	sum->cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
 	sum->exit_code = r.malformed ? 2 : sum->failures ? 1 : 0;
 	return sum->exit_code;
 }

@@ -34,7 +34,8 @@ struct replay_summary {
 	struct mm_counters counters;
 	struct sim_tlb_stats tlb;
 	struct sim_mmu_stats mmu;
-	double seconds;
+	double seconds;                       /* wall-clock time of the replay */
+	double cpu_seconds;                   /* CPU time of the replay (this process) */
 	int exit_code;                        /* 0 held, 1 failed, 2 malformed */
 };
 

@@ -43,8 +43,10 @@ static void summary_text(const struct replay_summary *s)
 	       (unsigned long long)s->mmu.accesses, (unsigned long long)s->mmu.page_faults,
 	       (unsigned long long)s->tlb.hits, (unsigned long long)s->tlb.misses,
 	       (unsigned long long)s->mmu.walks);
-	printf("time:        %.3f s (%.0f events/s, %.0f faults/s)\n", s->seconds,
-	       rate(s->events, s->seconds), rate(c->faults_total, s->seconds));
+	printf("time:        %.3f s wall (%.0f events/s, %.0f faults/s), "
+	       "%.3f s cpu (%.0f events/s, %.0f faults/s)\n", s->seconds,
+	       rate(s->events, s->seconds), rate(c->faults_total, s->seconds), s->cpu_seconds,
+	       rate(s->events, s->cpu_seconds), rate(c->faults_total, s->cpu_seconds));
 	printf("result:      %s\n", s->exit_code == 0 ? "ok" :
 				    s->exit_code == 1 ? "FAILED" : "MALFORMED");
 }
@@ -95,8 +97,11 @@ static void summary_json(const struct replay_summary *s)
 	printf(",\"mmu\":{\"accesses\":%llu,\"page_faults\":%llu,\"tlb_hits\":%llu,"
 	       "\"tlb_misses\":%llu,\"walks\":%llu}", U(s->mmu.accesses), U(s->mmu.page_faults),
 	       U(s->tlb.hits), U(s->tlb.misses), U(s->mmu.walks));
-	printf(",\"seconds\":%.6f,\"events_per_second\":%.0f,\"faults_per_second\":%.0f}\n",
+	printf(",\"seconds\":%.6f,\"events_per_second\":%.0f,\"faults_per_second\":%.0f",
 	       s->seconds, rate(s->events, s->seconds), rate(c->faults_total, s->seconds));
+	printf(",\"cpu_seconds\":%.6f,\"events_per_cpu_second\":%.0f,"
+	       "\"faults_per_cpu_second\":%.0f}\n", s->cpu_seconds,
+	       rate(s->events, s->cpu_seconds), rate(c->faults_total, s->cpu_seconds));
 }
 
 void replay_summary_print(const struct replay_summary *sum, bool json)
