@@ -711,3 +711,29 @@ Test(mm, random_operations_keep_invariants)
 		mm_destroy(spaces[--n]);
 	mt_file_free(t);
 }
+
+Test(mm, page_table_kept_while_a_neighbour_shares_it)
+{
+	struct mm *mm = mt_mm();
+	uint64_t a = mt_mmap_anon(mm, 4 * MB, RW), out;
+	struct pt_lookup l;
+
+	mm_config.thp = MM_THP_NEVER;
+	cr_assert_eq(mt_write(mm, a, 1), FAULT_OK);
+	cr_assert_eq(mm_munmap(mm, a, 4096), 0);
+	cr_assert_eq(do_mmap(mm, a, 4096, RW, ANON | MM_MAP_FIXED, &out), 0);
+	cr_expect_eq(mm_vma_count(mm), 1);
+	mm_config.thp = MM_THP_ALWAYS;
+	/* Linux keeps the (empty) page table: the region faults at 4 KiB. */
+	cr_assert_eq(mt_write(mm, a + 8192, 1), FAULT_OK);
+	cr_assert_eq(pt_lookup(mm->root_pfn, a + 8192, &l), 0);
+	cr_expect_eq(l.level, 1);
+	/* A whole 2 MiB hole loses its table. */
+	cr_assert_eq(mm_munmap(mm, a, 2 * MB), 0);
+	cr_assert_eq(do_mmap(mm, a, 2 * MB, RW, ANON | MM_MAP_FIXED, &out), 0);
+	cr_assert_eq(mt_write(mm, a + 8192, 1), FAULT_OK);
+	cr_assert_eq(pt_lookup(mm->root_pfn, a + 8192, &l), 0);
+	cr_expect_eq(l.level, 2);
+	mt_check(&mm, 1, NULL);
+	mm_destroy(mm);
+}
