@@ -458,8 +458,14 @@ struct vma *vma_alloc(void)
 
 void vma_free(struct vma *v)
 {
+	struct vma_node *n;
+
 	if (!v)
 		return;
+	n = &v->node;
+	/* A linked VMA would leave a dangling node behind (a lone root slips by). */
+	MM_ASSERT_CHEAP(!n->parent && !n->left && !n->right && !n->prev && !n->next,
+			"vma_free: VMA is still in a tree");
 	if (v->file && v->file->ops && v->file->ops->put)
 		v->file->ops->put(v->file);
 	mm_plat_obj_free(v, sizeof(*v));

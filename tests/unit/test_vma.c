@@ -689,6 +689,12 @@ Test(vma, insert_refuses_overlap, .signal = SIGABRT)
 	add(0x101000, 0x104000);
 }
 
+Test(vma, free_refuses_linked_vma, .signal = SIGABRT)
+{
+	add_several();
+	vma_free(vma_next(vma_first(&tree)));
+}
+
 Test(vma, adjust_refuses_overlap, .signal = SIGABRT)
 {
 	struct vma *v;
