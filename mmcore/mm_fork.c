@@ -32,34 +32,17 @@ static pte_t fork_copy_leaf(void *arg, uint64_t va, pte_t *src, int level,
 	return e;
 }
 
-/* A copy of parent VMA p for the child, holding its own file reference. */
-static struct vma *fork_vma_dup(const struct vma *p)
-{
-	struct vma *v = vma_alloc();
-
-	if (!v)
-		return NULL;
-	v->start = p->start;
-	v->end = p->end;
-	v->flags = p->flags;
-	v->file = p->file;
-	v->pgoff = p->pgoff;
-	/* Linux's anon_vma_fork: a new anon_vma only where the parent had one. */
-	v->anon_id = p->anon_id ? mm_anon_id_new() : 0;
-	if (v->file && v->file->ops->get)
-		v->file->ops->get(v->file);
-	return v;
-}
-
 /* Copy one VMA and, when it has anonymous pages, its leaves. */
 static int fork_copy_vma(struct mm *parent, struct mm *child, struct vma *p)
 {
 	struct fork_ctx c = { .child = child };
 	int err;
 
-	c.vma = fork_vma_dup(p);
+	c.vma = mm_vma_dup(p, p->start, p->end, p->pgoff);
 	if (!c.vma)
 		return -MM_ENOMEM;
+	/* Linux's anon_vma_fork: a new anon_vma only where the parent had one. */
+	c.vma->anon_id = p->anon_id ? mm_anon_id_new() : 0;
 	vma_insert(&child->vmas, c.vma);
 	child->total_vm += vma_pages(c.vma);
 	if (!p->anon_id)

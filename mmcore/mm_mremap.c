@@ -113,25 +113,6 @@ static int move_page_tables(struct mm *mm, uint64_t old, uint64_t len, uint64_t 
 	return 0;
 }
 
-/* A VMA like v for [new_addr, new_addr + new_len) continuing v at old_addr. */
-static struct vma *move_vma_dup(const struct vma *v, uint64_t old_addr, uint64_t new_addr,
-				uint64_t new_len)
-{
-	struct vma *n = vma_alloc();
-
-	if (!n)
-		return NULL;
-	n->start = new_addr;
-	n->end = new_addr + new_len;
-	n->flags = v->flags;
-	n->file = v->file;
-	n->pgoff = v->pgoff + ((old_addr - v->start) >> PAGE_SHIFT);
-	n->anon_id = v->anon_id;
-	if (n->file && n->file->ops->get)
-		n->file->ops->get(n->file);
-	return n;
-}
-
 /*
  * Move [old_addr, old_addr + old_len) of v to new_addr (free space) as a
  * VMA of new_len. With dontunmap the old VMA stays, emptied.
@@ -149,7 +130,8 @@ static int move_vma(struct mm *mm, struct vma *v, uint64_t old_addr, uint64_t ol
 		if (err)
 			return err;
 	}
-	n = move_vma_dup(v, old_addr, new_addr, new_len);
+	n = mm_vma_dup(v, new_addr, new_addr + new_len,
+		       v->pgoff + ((old_addr - v->start) >> PAGE_SHIFT));
 	if (!n) {
 		err = -MM_ENOMEM;
 		goto undo_isolate;

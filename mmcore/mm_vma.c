@@ -51,6 +51,23 @@ void mm_vma_release(struct mm *mm, struct vma *v)
 	vma_free(v);
 }
 
+struct vma *mm_vma_dup(const struct vma *src, uint64_t start, uint64_t end, uint64_t pgoff)
+{
+	struct vma *v = vma_alloc();
+
+	if (!v)
+		return NULL;
+	v->start = start;
+	v->end = end;
+	v->flags = src->flags;
+	v->file = src->file;
+	v->pgoff = pgoff;
+	v->anon_id = src->anon_id;
+	if (v->file && v->file->ops->get)
+		v->file->ops->get(v->file);
+	return v;
+}
+
 struct vma *mm_vma_add(struct mm *mm, struct vma *v)
 {
 	vma_insert(&mm->vmas, v);

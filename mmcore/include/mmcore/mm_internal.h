@@ -123,6 +123,12 @@ void mm_vma_release(struct mm *mm, struct vma *v);
 int mm_vma_set_flags(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		     uint32_t newflags, struct vma **out);
 
+/*
+ * A new VMA (not inserted) with src's attributes for [start, end) at file
+ * page pgoff, holding its own file reference. NULL on ENOMEM.
+ */
+struct vma *mm_vma_dup(const struct vma *src, uint64_t start, uint64_t end, uint64_t pgoff);
+
 /* Insert a new VMA, count it, and merge it with its neighbours. */
 struct vma *mm_vma_add(struct mm *mm, struct vma *v);
 
