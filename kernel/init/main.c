@@ -22,6 +22,7 @@
 #include "kernel/trap.h"
 #include "kernel/kstring.h"
 #include "mmcore/buddy.h"
+#include "mmcore/mm.h"
 
 #ifndef KCFG_PROFILE
 #define KCFG_PROFILE "balanced"
@@ -73,9 +74,12 @@ __attribute__((noreturn)) static void idle_loop(void)
 	for (;;) {
 		int c;
 		while ((c = serial_getc()) >= 0) {
-			if (c == '\r')
+			if (c == '\r' || c == '\n') {
+				serial_putc('\r');
 				serial_putc('\n');
-			serial_putc((char)c);
+			} else {
+				serial_putc((char)c);
+			}
 		}
 		cpu_halt();
 	}
@@ -100,6 +104,8 @@ void kmain(uint32_t start_info_pa)
 	physmem_init();
 	kmap_init();
 	physmem_add_high();
+	if (mm_init())
+		panic("mm_init: no memory for the zero pages");
 	interrupts_init();
 	banner();
 

@@ -3,17 +3,14 @@
 
 #include "kernel/cpu.h"
 #include "kernel/kmap.h"
+#include "kernel/uspace.h"
 
 int kt_space_create(uint64_t *root_pfn)
 {
 	int err = pt_create(root_pfn);
 	if (err)
 		return err;
-	/* The kernel half is shared: same PDPTs as the kernel's PML4. */
-	pte_t *mine = pt_table(*root_pfn), *kernel = pt_table(kmap_root_pfn);
-	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
-		if (kernel[i])
-			pt_entry_set(pfn_to_page(*root_pfn), &mine[i], kernel[i]);
+	uspace_install_kernel_half(*root_pfn);
 	return 0;
 }
 

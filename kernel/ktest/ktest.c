@@ -10,7 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/time.h"
 
-static const struct ktest *const suites[] = {ktests_cpu, ktests_mmu, ktests_mem};
+static const struct ktest *const suites[] = {ktests_cpu, ktests_mmu, ktests_mm, ktests_mem};
 
 int ktest_run_all(void)
 {

@@ -8,6 +8,7 @@
 #include "kernel/apic.h"
 #include "kernel/extable.h"
 #include "kernel/panic.h"
+#include "kernel/uspace.h"
 
 struct idt_gate {
 	uint16_t off_lo;
@@ -73,6 +74,8 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned vec = (unsigned)tf->vector;
 	if (vec < 32) {
+		if (vec == VEC_PF && uspace_page_fault(tf))
+			return;
 		if (extable_fixup(tf))
 			return;
 		panic_trap(tf);

@@ -26,6 +26,7 @@ struct ktest {
 extern const struct ktest ktests_mmu[];
 extern const struct ktest ktests_mem[];
 extern const struct ktest ktests_cpu[];
+extern const struct ktest ktests_mm[];
 
 /* Run every test, print `ktest: N passed, N failed`, return the failures. */
 int ktest_run_all(void);
