@@ -7,6 +7,7 @@
  * bytes, fault-heavy rss) the trace says it with `=>`, `read ... BYTE` and
  * `expect`; the random generator leaves most outcomes open.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +36,7 @@ static void gen_header(FILE *out, const struct gen_opts *o, const char *what)
 		(unsigned long long)o->seed, (unsigned long long)o->events);
 	fprintf(out, "version 1\n");
 	if (o->mem)
-		fprintf(out, "mem %lluK\n", (unsigned long long)(o->mem >> 10));
+		fprintf(out, "mem %lluM\n", (unsigned long long)(o->mem >> 20));
 	if (o->thp)
 		fprintf(out, "thp %s\n", o->thp);
 	if (o->faultaround >= 0)
@@ -140,10 +141,21 @@ struct rnd_proc {
 
 struct rnd {
 	FILE *out;
+	uint64_t emitted; /* event lines written */
 	uint64_t s;
 	struct rnd_proc procs[RND_PROCS];
 	unsigned nprocs, next_pid, next_name;
 };
+
+/* Write one event line and count it. */
+static void __attribute__((format(printf, 2, 3))) rnd_emit(struct rnd *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(g->out, fmt, ap);
+	va_end(ap);
+	g->emitted++;
+}
 
 static const char *const rnd_prots[] = {"rw", "r", "rw", "rwx", "none", "rx", "w", "rw"};
 static const char *const rnd_advice[] = {"dontneed", "hugepage", "nohugepage", "willneed",
@@ -171,13 +183,13 @@ static void rnd_mmap(struct rnd *g, struct rnd_proc *p)
 	r->len = len;
 	p->used += len;
 	if (kind < 3)
-		fprintf(g->out, "%u mmap - %llu %s private,anon%s m%u => ok\n", p->pid,
+		rnd_emit(g, "%u mmap - %llu %s private,anon%s m%u => ok\n", p->pid,
 			(unsigned long long)len, prot, kind == 2 ? ",populate" : "", r->name);
 	else if (kind == 3)
-		fprintf(g->out, "%u mmap - %llu %s shared,anon m%u => ok\n", p->pid,
+		rnd_emit(g, "%u mmap - %llu %s shared,anon m%u => ok\n", p->pid,
 			(unsigned long long)len, prot, r->name);
 	else
-		fprintf(g->out, "%u mmap - %llu %s %s,file=%s:%llu m%u => ok\n", p->pid,
+		rnd_emit(g, "%u mmap - %llu %s %s,file=%s:%llu m%u => ok\n", p->pid,
 			(unsigned long long)len, prot, kind == 4 ? "private" : "shared",
 			rng_below(&g->s, 2) ? "small" : "big",
 			(unsigned long long)(rng_below(&g->s, 64) * PAGE), r->name);
@@ -201,16 +213,16 @@ static void rnd_region_op(struct rnd *g, struct rnd_proc *p, uint64_t op)
 	rnd_sub(g, r, &off, &len);
 	switch (op % 9) {
 	case 0:
-		fprintf(g->out, "%u munmap m%u+%llu %llu\n", pid, r->name, (unsigned long long)off,
+		rnd_emit(g, "%u munmap m%u+%llu %llu\n", pid, r->name, (unsigned long long)off,
 			(unsigned long long)len);
 		break;
 	case 1:
-		fprintf(g->out, "%u mprotect m%u+%llu %llu %s\n", pid, r->name,
+		rnd_emit(g, "%u mprotect m%u+%llu %llu %s\n", pid, r->name,
 			(unsigned long long)off, (unsigned long long)len,
 			rnd_prots[rng_below(&g->s, 8)]);
 		break;
 	case 2:
-		fprintf(g->out, "%u madvise m%u+%llu %llu %s\n", pid, r->name,
+		rnd_emit(g, "%u madvise m%u+%llu %llu %s\n", pid, r->name,
 			(unsigned long long)off, (unsigned long long)len,
 			rnd_advice[rng_below(&g->s, 8)]);
 		break;
@@ -219,31 +231,31 @@ static void rnd_region_op(struct rnd *g, struct rnd_proc *p, uint64_t op)
 		if (p->used + nl > RND_BUDGET)
 			break;
 		p->used += nl;
-		fprintf(g->out, "%u mremap m%u %llu %llu %s\n", pid, r->name,
+		rnd_emit(g, "%u mremap m%u %llu %llu %s\n", pid, r->name,
 			(unsigned long long)r->len, (unsigned long long)nl,
 			rng_below(&g->s, 2) ? "maymove" : "-");
 		break;
 	}
 	case 4:
-		fprintf(g->out, "%u touch m%u+%llu %llu %s\n", pid, r->name, (unsigned long long)off,
+		rnd_emit(g, "%u touch m%u+%llu %llu %s\n", pid, r->name, (unsigned long long)off,
 			(unsigned long long)(len < 64 * PAGE ? len : 64 * PAGE),
 			rng_below(&g->s, 2) ? "r" : "w");
 		break;
 	case 5:
-		fprintf(g->out, "%u write m%u+%llu %u\n", pid, r->name,
+		rnd_emit(g, "%u write m%u+%llu %u\n", pid, r->name,
 			(unsigned long long)(off + rng_below(&g->s, PAGE)),
 			(unsigned)rng_below(&g->s, 256));
 		break;
 	case 6:
-		fprintf(g->out, "%u read m%u+%llu\n", pid, r->name,
+		rnd_emit(g, "%u read m%u+%llu\n", pid, r->name,
 			(unsigned long long)(off + rng_below(&g->s, PAGE)));
 		break;
 	case 7:
-		fprintf(g->out, "%u fault m%u+%llu %s\n", pid, r->name, (unsigned long long)off,
+		rnd_emit(g, "%u fault m%u+%llu %s\n", pid, r->name, (unsigned long long)off,
 			rng_below(&g->s, 3) == 0 ? "x" : "r");
 		break;
 	default:
-		fprintf(g->out, "%u mmap m%u+%llu %llu rw private,anon,fixed\n", pid, r->name,
+		rnd_emit(g, "%u mmap m%u+%llu %llu rw private,anon,fixed\n", pid, r->name,
 			(unsigned long long)off, (unsigned long long)len);
 		break;
 	}
@@ -256,19 +268,19 @@ static void rnd_proc_op(struct rnd *g, unsigned k, uint64_t op)
 		struct rnd_proc *c = &g->procs[g->nprocs++];
 		*c = *p;
 		c->pid = g->next_pid++;
-		fprintf(g->out, "%u fork %u => ok\n", p->pid, c->pid);
+		rnd_emit(g, "%u fork %u => ok\n", p->pid, c->pid);
 	} else if (op < 5 && g->nprocs > 1) {
-		fprintf(g->out, "%u exit => ok\n", p->pid);
+		rnd_emit(g, "%u exit => ok\n", p->pid);
 		g->procs[k] = g->procs[--g->nprocs];
 	} else if (op < 6) {
-		fprintf(g->out, "%u exec => ok\n", p->pid);
+		rnd_emit(g, "%u exec => ok\n", p->pid);
 		p->nreg = 0;
 		p->used = 0;
 	} else if (op < 8) {
 		uint64_t grow = rng_below(&g->s, 256) * PAGE;
 		if (p->used + grow <= RND_BUDGET) {
 			p->used += grow;
-			fprintf(g->out, "%u brk 0x%llx\n", p->pid, 0x01000000ull + grow);
+			rnd_emit(g, "%u brk 0x%llx\n", p->pid, 0x01000000ull + grow);
 		}
 	} else if (op < 30 || p->nreg == 0) {
 		rnd_mmap(g, p);
@@ -288,7 +300,8 @@ static void gen_random(FILE *out, const struct gen_opts *o)
 	g.next_pid = 2;
 	gen_header(out, o, "random");
 	fprintf(out, "file small 100000\nfile big 3M\n");
-	for (uint64_t n = 0; n < o->events; n++) {
+	/* Some picks write nothing (a full budget): loop until enough did. */
+	for (uint64_t tries = 0; g.emitted < o->events && tries < 100 * o->events; tries++) {
 		unsigned k = (unsigned)rng_below(&g.s, g.nprocs);
 		rnd_proc_op(&g, k, rng_below(&g.s, 100));
 	}
