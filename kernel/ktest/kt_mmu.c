@@ -70,17 +70,34 @@ static int kt_verify_huge(const void *va, uint64_t pfn)
 	return 0;
 }
 
+/*
+ * A scratch space with one patterned 2 MiB page mapped at KT_VA_HUGE by a
+ * single PD leaf. Returns the page, or NULL (nothing left allocated).
+ */
+static struct page *kt_huge_setup(uint64_t *root)
+{
+	struct page *pg = buddy_alloc_huge();
+	if (!pg)
+		return NULL;
+	uint64_t pfn = page_to_pfn(pg);
+	for (unsigned i = 0; i < HUGE_NR_PAGES; i++)
+		kt_fill(pfn + i);
+	if (kt_space_create(root) == 0) {
+		if (pt_map_huge(*root, KT_VA_HUGE, pfn, KT_RW | kmap_nx) == 0)
+			return pg;
+		kt_space_destroy(*root);
+	}
+	buddy_free(pg, HUGE_ORDER);
+	return NULL;
+}
+
 /* Map one 2 MiB page with a single PD leaf and read all of it through the MMU. */
 static int kt_map_2m(void)
 {
 	uint64_t root;
-	struct page *pg = buddy_alloc_huge();
+	struct page *pg = kt_huge_setup(&root);
 	KT_CHECK(pg);
 	uint64_t pfn = page_to_pfn(pg);
-	for (unsigned i = 0; i < HUGE_NR_PAGES; i++)
-		kt_fill(pfn + i);
-	KT_CHECK(kt_space_create(&root) == 0);
-	KT_CHECK(pt_map_huge(root, KT_VA_HUGE, pfn, KT_RW | kmap_nx) == 0);
 	struct pt_lookup lk;
 	KT_CHECK(pt_lookup(root, KT_VA_HUGE + 0x12345, &lk) == 0 && lk.level == 2 &&
 		 lk.pfn == pfn + 0x12);
@@ -101,13 +118,9 @@ static int kt_map_2m(void)
 static int kt_split_live_2m(void)
 {
 	uint64_t root;
-	struct page *pg = buddy_alloc_huge();
+	struct page *pg = kt_huge_setup(&root);
 	KT_CHECK(pg);
 	uint64_t pfn = page_to_pfn(pg);
-	for (unsigned i = 0; i < HUGE_NR_PAGES; i++)
-		kt_fill(pfn + i);
-	KT_CHECK(kt_space_create(&root) == 0);
-	KT_CHECK(pt_map_huge(root, KT_VA_HUGE, pfn, KT_RW | kmap_nx) == 0);
 	kt_space_enter(root);
 	int before = kt_verify_huge((void *)KT_VA_HUGE, pfn);
 	int split = pt_split_huge(root, KT_VA_HUGE);

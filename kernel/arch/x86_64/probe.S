@@ -7,43 +7,31 @@
 
 	.section .text
 
+/*
+ * PROBE name, access, after: a function whose single memory access
+ * `access` may fault; `after` runs when it did not. It returns 0, or
+ * -EFAULT from the fixup when the access faulted.
+ */
+.macro PROBE name, access, after
+	.globl \name
+\name:
+1:	\access
+	\after
+	xorl %eax, %eax
+	ret
+2:	movl $-EFAULT, %eax
+	ret
+	.section __ex_table, "a"
+	.quad 1b, 2b
+	.section .text
+.endm
+
 /* int probe_read_u8(const volatile void *p, uint8_t *out) */
-	.globl probe_read_u8
-probe_read_u8:
-1:	movzbl (%rdi), %eax
-	movb %al, (%rsi)
-	xorl %eax, %eax
-	ret
-2:	movl $-EFAULT, %eax
-	ret
-	.section __ex_table, "a"
-	.quad 1b, 2b
-	.section .text
-
+PROBE probe_read_u8, "movzbl (%rdi), %eax", "movb %al, (%rsi)"
 /* int probe_read_u64(const volatile void *p, uint64_t *out) */
-	.globl probe_read_u64
-probe_read_u64:
-1:	movq (%rdi), %rax
-	movq %rax, (%rsi)
-	xorl %eax, %eax
-	ret
-2:	movl $-EFAULT, %eax
-	ret
-	.section __ex_table, "a"
-	.quad 1b, 2b
-	.section .text
-
+PROBE probe_read_u64, "movq (%rdi), %rax", "movq %rax, (%rsi)"
 /* int probe_write_u8(volatile void *p, uint8_t v) */
-	.globl probe_write_u8
-probe_write_u8:
-1:	movb %sil, (%rdi)
-	xorl %eax, %eax
-	ret
-2:	movl $-EFAULT, %eax
-	ret
-	.section __ex_table, "a"
-	.quad 1b, 2b
-	.section .text
+PROBE probe_write_u8, "movb %sil, (%rdi)", ""
 
 /*
  * int probe_exec(const void *p): arm the exec probe with target p and call
