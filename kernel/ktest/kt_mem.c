@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 
+#include "kernel/boot.h"
 #include "kernel/heap.h"
 #include "kernel/kstring.h"
 #include "kernel/ktest.h"
@@ -127,8 +128,21 @@ static int kt_heap(void)
 	return 0;
 }
 
+/* After all of RAM went through the allocator, the initrd is untouched. */
+static int kt_initrd_reserved(void)
+{
+	if (!boot_info.initrd_end) {
+		kprintf("    (no initrd given)\n");
+		return 0;
+	}
+	KT_CHECK(boot_checksum(boot_info.initrd_start, boot_info.initrd_end) ==
+		 boot_info.initrd_checksum);
+	return 0;
+}
+
 const struct ktest ktests_mem[] = {
 	{"heap_kmalloc_kfree", kt_heap},
 	{"buddy_all_ram", kt_buddy_all_ram},
+	{"initrd_reserved", kt_initrd_reserved},
 	{NULL, NULL},
 };

@@ -20,14 +20,14 @@ def qemu_command(env, kernel, append, machine="pc", memory="512M", extra=None, k
 
 
 def _qemu_test(env, name, kernel, append, expect=(), exit="zero", timeout=120,
-               machine="pc", memory="512M", extra=None):
+               machine="pc", memory="512M", extra=None, deps=None):
     kernel_node = env.File(kernel)
     runner = env.File("#tools/qemu/qemu_run.py")
     cmd = ["python3", runner.abspath, "--timeout", str(timeout), "--exit", exit]
     for e in expect:
         cmd += ["--expect", e]
     cmd += ["--"] + qemu_command(env, kernel_node.abspath, append, machine, memory, extra)
-    return env.TestCase(name, cmd, [kernel_node, runner], timeout=timeout + 60)
+    return env.TestCase(name, cmd, [kernel_node, runner] + list(deps or []), timeout=timeout + 60)
 
 
 def generate(env):

@@ -29,6 +29,15 @@ static void copy_cmdline(uint64_t pa)
 	info_extend(pa, n + 1);
 }
 
+uint64_t boot_checksum(uint64_t start, uint64_t end)
+{
+	const uint8_t *p = phys_to_direct(start);
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (uint64_t i = 0; i < end - start; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
 int boot_parse_pvh(uint64_t start_info_pa)
 {
 	/* Early tables cover 4 GiB; the loader puts start_info low. */
@@ -45,6 +54,7 @@ int boot_parse_pvh(uint64_t start_info_pa)
 		info_extend(si->modlist_paddr, si->nr_modules * sizeof(*m));
 		boot_info.initrd_start = m[0].paddr;
 		boot_info.initrd_end = m[0].paddr + m[0].size;
+		boot_info.initrd_checksum = boot_checksum(boot_info.initrd_start, boot_info.initrd_end);
 	}
 	if (si->version < 1 || !si->memmap_paddr)
 		return -1; /* no memory map: nothing we can do */
