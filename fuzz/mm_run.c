@@ -14,6 +14,7 @@
  * operation may leave (a subset of the mappings, old-or-new protection).
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_input.h"
@@ -50,6 +51,7 @@ static struct {
 	int file_obj[FM_FILES];
 	FILE *out;
 	bool may_fail;   /* this operation may fail for want of memory */
+	bool strict;     /* FUZZ_MM_STRICT: also run inputs of known, unfixed bugs */
 	unsigned op;     /* operation number, for messages */
 } fm;
 
@@ -310,6 +312,47 @@ static bool fm_result(const char *what, int rc, int want)
 	return true;
 }
 
+/*
+ * Known bugs not fixed yet (fuzz/findings/README.md): unless FUZZ_MM_STRICT
+ * is set, operations that would only rediscover them are skipped, so the
+ * fuzzer keeps looking for new ones. Each check names its finding.
+ */
+static bool fm_known_bug(const char *finding, bool hit)
+{
+	if (!hit || fm.strict)
+		return false;
+	fm_print("# skipped: would hit known bug %s", finding);
+	return true;
+}
+
+/* True when object obj is mapped anywhere outside [start, end) of process pid. */
+static bool fm_obj_mapped_elsewhere(int obj, unsigned pid, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < FM_PROCS; i++) {
+		const struct model_proc *mp = &fm.procs[i].mp;
+		for (unsigned k = 0; fm.procs[i].live && k < mp->nsegs; k++) {
+			const struct model_seg *s = &mp->segs[k];
+			if (s->obj == obj && (i != pid || s->end <= start || s->start >= end))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* MADV_REMOVE over shared anonymous memory that some other mapping still maps. */
+static bool fm_remove_hits_shared_object(unsigned pid, uint64_t start, uint64_t end)
+{
+	const struct model_proc *mp = &fm.procs[pid].mp;
+
+	for (unsigned k = 0; k < mp->nsegs; k++) {
+		const struct model_seg *s = &mp->segs[k];
+		if (s->start < end && start < s->end && s->obj >= 0 && s->shared &&
+		    !fm.m.objs[s->obj].file && fm_obj_mapped_elsewhere(s->obj, pid, start, end))
+			return true;
+	}
+	return false;
+}
+
 /* ---- operations ----------------------------------------------------------- */
 
 /* A mapping's placement chosen by mmcore must be legal and free in the model. */
@@ -481,18 +524,25 @@ static void op_mprotect(struct fuzz_input *in, unsigned pid)
 	if (pb & 0x80)
 		prot |= 0x10; /* an unknown bit: EINVAL */
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
-	struct model_proc before = {0};
-	if (addr & (PAGE_SIZE - 1) || prot & 0x10)
+	/* do_mprotect_pkey's order: alignment, empty range, wrap, then prot. */
+	if (addr & (PAGE_SIZE - 1))
 		want = -MM_EINVAL;
-	else if (len > USER_VA_END || end < addr)
+	else if (len == 0)
+		want = 0;
+	else if (end <= addr)
 		want = -MM_ENOMEM;
+	else if (prot & 0x10)
+		want = -MM_EINVAL;
+	if (fm_known_bug("mprotect_past_user_space_changes_nothing",
+			 want == 0 && end > USER_VA_END && model_seg_at(&p->mp, addr)))
+		return;
 	int rc = mm_mprotect(p->mm, addr, len, prot);
-	(void)before;
-	if (want == 0 && end != addr)
+	if (want == 0 && len != 0)
 		want = model_mprotect(&p->mp, addr, end, prot);
 	prot_str(prot & 7, ps);
 	if (prot & 0x10)
-		fm_print("# mprotect with an unknown prot bit => EINVAL");
+		fm_print("# mprotect %#llx %#llx with an unknown prot bit => %s",
+			 (unsigned long long)addr, (unsigned long long)len, err_str(want));
 	else
 		fm_print("%u mprotect %#llx %#llx %s => %s", pid + 1, (unsigned long long)addr,
 			 (unsigned long long)len, ps, err_str(rc == -MM_ENOMEM ? rc : want));
@@ -528,6 +578,10 @@ static void op_madvise(struct fuzz_input *in, unsigned pid)
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
 	if (advice == 77 || (addr & (PAGE_SIZE - 1)) || len > USER_VA_END || end < addr)
 		want = -MM_EINVAL;
+	if (fm_known_bug("madv_remove_leaves_stale_shmem_in_other_process",
+			 want == 0 && advice == MM_MADV_REMOVE &&
+			 fm_remove_hits_shared_object(pid, addr, end)))
+		return;
 	int rc = mm_madvise(p->mm, addr, len, advice);
 	if (want == 0 && end != addr)
 		want = model_madvise(&fm.m, &p->mp, addr, end, advice);
@@ -857,6 +911,7 @@ static void fm_machine_start(struct fuzz_input *in, FILE *trace)
 	sim_fail_countdown = sim_fail_every = 0;
 	memset(&fm, 0, sizeof(fm));
 	fm.out = trace;
+	fm.strict = getenv("FUZZ_MM_STRICT") != NULL;
 	model_init(&fm.m);
 	mm_config.thp = MM_THP_ALWAYS;
 	mm_config.faultaround = MM_FAULTAROUND_DEFAULT;
