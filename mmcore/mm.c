@@ -16,6 +16,9 @@ struct mm_counters mm_global_counters;
 struct page *mm_zero_page;
 struct page *mm_huge_zero_page;
 
+/* Every live address space, for operations that reach all mappings of a file. */
+static struct mm *mm_all;
+
 /* Linux's anon_vma identities: 0 means "none yet", so the counter starts at 1. */
 static uint64_t mm_anon_id_counter;
 
@@ -83,6 +86,10 @@ int mm_create(struct mm **out)
 	mm->rlimit_data = ~0ull;
 	mm->stats = &mm_global_counters;
 	mm_lock_init(&mm->lock);
+	mm->all_next = mm_all;
+	if (mm_all)
+		mm_all->all_prev = mm;
+	mm_all = mm;
 	*out = mm;
 	return 0;
 }
@@ -102,7 +109,18 @@ void mm_destroy(struct mm *mm)
 		  mm->anon_huge == 0, "mm_destroy: resident counters not zero");
 	mm_plat_tlb_flush_all(mm->root_pfn);
 	pt_destroy(mm->root_pfn);
+	if (mm->all_prev)
+		mm->all_prev->all_next = mm->all_next;
+	else
+		mm_all = mm->all_next;
+	if (mm->all_next)
+		mm->all_next->all_prev = mm->all_prev;
 	mm_plat_obj_free(mm, sizeof(*mm));
+}
+
+struct mm *mm_all_first(void)
+{
+	return mm_all;
 }
 
 /* ---- counters ------------------------------------------------------------ */

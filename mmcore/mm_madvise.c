@@ -81,10 +81,12 @@ static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		if ((v->flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
 			return -MM_EACCES;
 	}
-	mm_zap_range(mm, v, start, end);
+	/* Punching shared anonymous memory unmaps it everywhere, this space included. */
 	if (advice == MM_MADV_REMOVE && vma_is_shmem(v))
 		mm_shmem_punch(v->file, v->pgoff + ((start - v->start) >> PAGE_SHIFT),
 			       v->pgoff + ((end - v->start) >> PAGE_SHIFT));
+	else
+		mm_zap_range(mm, v, start, end);
 	return 0;
 }
 

@@ -141,6 +141,8 @@ void mm_shmem_punch(struct mm_file *f, uint64_t first, uint64_t last)
 {
 	struct mm_shmem *s = shmem_of(f);
 
+	/* Like Linux's hole punch: every address space stops seeing the pages. */
+	mm_zap_file_pages(f, first, MM_MIN(last, s->npages));
 	for (uint64_t i = first; i < last && i < s->npages; i++)
 		shmem_release_page(s, i);
 }

@@ -78,6 +78,21 @@ static int zap_leaf(void *arg, uint64_t va, pte_t *entry, int level, struct page
 	return 0;
 }
 
+void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last)
+{
+	for (struct mm *mm = mm_all_first(); mm; mm = mm->all_next) {
+		for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v)) {
+			uint64_t lo = MM_MAX(first, v->pgoff);
+			uint64_t hi = MM_MIN(last, v->pgoff + vma_pages(v));
+
+			if (v->file != f || lo >= hi)
+				continue;
+			mm_zap_range(mm, v, v->start + ((lo - v->pgoff) << PAGE_SHIFT),
+				     v->start + ((hi - v->pgoff) << PAGE_SHIFT));
+		}
+	}
+}
+
 void mm_zap_range(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
 	struct zap_ctx z = { .mm = mm, .vma = v, .start = start, .end = end };

@@ -259,8 +259,10 @@ Test(mm, shared_anon_survives_fork_and_remove)
 	cr_assert_eq(mt_write(child, s + 1, 12), FAULT_OK);
 	cr_expect_eq(mt_read(mm, s + 1), 12, "a child's write is seen by the parent");
 	mt_check(both, 2, NULL);
+	cr_assert_eq(mt_read(child, s), 11); /* the child maps the page too */
 	cr_assert_eq(mm_madvise(mm, s, 4096, MM_MADV_REMOVE), 0);
 	cr_expect_eq(mt_read(mm, s), 0);
+	cr_expect_eq(mt_read(child, s), 0, "a punched hole reads zeros everywhere");
 	mt_check(both, 2, NULL);
 	mm_destroy(child);
 	mm_destroy(mm);

@@ -100,6 +100,7 @@ struct mm {
 	mm_lock_t lock;
 	struct mm_counters *stats; /* where fault counters go (may be shared) */
 	void *owner;             /* home's process, for its hooks */
+	struct mm *all_next, *all_prev; /* every live address space (mm.c) */
 };
 
 /* Counters of all address spaces whose stats pointer was left at default. */

@@ -43,6 +43,9 @@ static inline void mm_after_op(struct mm *mm)
 
 /* ---- mm.c ---------------------------------------------------------------- */
 
+/* The first of all live address spaces (then follow mm->all_next). */
+struct mm *mm_all_first(void);
+
 /* VM_READ/WRITE/EXEC for a PROT_* combination. */
 uint32_t mm_prot_to_vmflags(int prot);
 
@@ -98,6 +101,12 @@ int mm_split_huge_at(struct mm *mm, uint64_t addr);
  * (callers split the edges first with mm_split_huge_at).
  */
 void mm_zap_range(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
+
+/*
+ * Unmap file pages [first, last) of f from every address space (Linux's
+ * unmap_mapping_range, for hole punching). f's VMAs hold no 2 MiB leaves.
+ */
+void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last);
 
 /* ---- mm_vma.c ------------------------------------------------------------ */
 
@@ -166,7 +175,10 @@ void mm_free_tables_in_hole(struct mm *mm, uint64_t start, uint64_t end);
 int mm_shmem_create(uint64_t size, struct mm_file **out);
 /* True when f is a shared anonymous memory object. */
 bool mm_file_is_shmem(const struct mm_file *f);
-/* Drop the object's pages with index in [first, last) (MADV_REMOVE). */
+/*
+ * Punch a hole (MADV_REMOVE): unmap the object's pages with index in
+ * [first, last) from every address space and drop them from the object.
+ */
 void mm_shmem_punch(struct mm_file *f, uint64_t first, uint64_t last);
 /* Add to counts[pfn - page_base_pfn] the references shmem objects hold. */
 void mm_shmem_count_refs(int32_t *counts);
