@@ -8,7 +8,6 @@
  * record has any effect, so a malformed record is never half replayed.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "replay_int.h"
 
@@ -183,15 +182,20 @@ static int32_t ev_exec(struct replay *r, struct sim_proc *p)
 	return TRACE_OUT_OK;
 }
 
-/* Bind rec->bind in p to value (host memory failure is fatal: nothing sane to do). */
+/*
+ * Bind rec->bind in p to value. When the simulator cannot hold another
+ * name the replay stops at this line (exit 2), like a malformed trace.
+ */
 static void bind_name(struct replay *r, struct sim_proc *p, const struct trace_record *rec,
 		      uint64_t value)
 {
 	if (rec->bind != TRACE_NO_NAME && sim_proc_bind(p, rec->bind, value) < 0) {
-		fprintf(stderr, "sim: out of host memory\n");
-		exit(2);
+		snprintf(r->parser.error, sizeof(r->parser.error),
+			 "cannot bind another name (simulator limit of %llu name slots "
+			 "across processes, or out of host memory)",
+			 (unsigned long long)SIM_NAME_SLOTS_MAX);
+		r->malformed = true;
 	}
-	(void)r;
 }
 
 static int32_t ev_read(struct replay *r, struct sim_proc **p, const struct trace_record *rec,

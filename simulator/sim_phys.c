@@ -56,6 +56,9 @@ void *mm_plat_obj_alloc(size_t size)
 	void *p;
 	if (sim_alloc_should_fail())
 		return NULL;
+	/* Kernel memory is finite: a hostile trace must get ENOMEM, not exhaust the host. */
+	if (sim_obj_live >= SIM_OBJ_MAX)
+		return NULL;
 	p = calloc(1, size);
 	if (p)
 		sim_obj_live++;

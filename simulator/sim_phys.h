@@ -18,5 +18,7 @@ extern void (*sim_panic_hook)(void);
 
 /* Objects allocated through mm_plat_obj_alloc and not yet freed. */
 extern uint64_t sim_obj_live;
+/* More live objects than this and mm_plat_obj_alloc fails (ENOMEM). */
+#define SIM_OBJ_MAX (4ull << 20)
 
 #endif

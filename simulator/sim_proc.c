@@ -8,6 +8,14 @@
 
 #include "sim_proc.h"
 
+/*
+ * Name slots held by all processes together. Each process indexes its
+ * names by global name id and a fork copies them, so a hostile trace
+ * (many names, many forks) could multiply host memory; past this bound
+ * binding fails instead.
+ */
+static uint64_t name_slots_total;
+
 void sim_procs_init(struct sim_procs *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -77,6 +85,7 @@ void sim_proc_remove(struct sim_procs *t, struct sim_proc *p)
 	t->live[p->live_index] = last;
 	t->nlive--;
 	t->chunks[p->pid / SIM_PID_CHUNK][p->pid % SIM_PID_CHUNK] = NULL;
+	name_slots_total -= p->nnames;
 	free(p->names);
 	free(p);
 }
@@ -89,11 +98,14 @@ static int names_reserve(struct sim_proc *p, uint32_t n)
 		return 0;
 	while (cap < n)
 		cap *= 2;
+	if (name_slots_total - p->nnames + cap > SIM_NAME_SLOTS_MAX)
+		return -1;
 	names = realloc(p->names, (size_t)cap * sizeof(*names));
 	if (!names)
 		return -1;
 	for (uint32_t i = p->nnames; i < cap; i++)
 		names[i] = SIM_NAME_UNBOUND;
+	name_slots_total += cap - p->nnames;
 	p->names = names;
 	p->nnames = cap;
 	return 0;

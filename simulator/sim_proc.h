@@ -12,6 +12,7 @@
 #define TRACE_PID_CHUNKS (TRACE_PID_MAX / 4096u + 1)
 
 #define SIM_NAME_UNBOUND UINT64_MAX
+#define SIM_NAME_SLOTS_MAX (16ull << 20) /* all processes' name slots: 128 MiB of host memory */
 
 struct sim_proc {
 	uint32_t pid;
@@ -47,11 +48,14 @@ struct sim_proc *sim_proc_add(struct sim_procs *t, uint32_t pid, struct mm *mm);
 /* Remove p from the table and free it (its mm must already be released). */
 void sim_proc_remove(struct sim_procs *t, struct sim_proc *p);
 
-/* Bind name id to value. Returns 0, or -1 when host memory runs out. */
+/*
+ * Bind name id to value. Returns 0, or -1 when host memory runs out or all
+ * processes together would hold more than SIM_NAME_SLOTS_MAX name slots.
+ */
 int sim_proc_bind(struct sim_proc *p, uint32_t id, uint64_t value);
 /* The value bound to id, or SIM_NAME_UNBOUND. */
 uint64_t sim_proc_name(const struct sim_proc *p, uint32_t id);
-/* Give child a copy of parent's names. Returns 0 or -1. */
+/* Give child a copy of parent's names. Returns 0 or -1 (as sim_proc_bind). */
 int sim_proc_copy_names(struct sim_proc *child, const struct sim_proc *parent);
 /* Forget every name (exec). */
 void sim_proc_clear_names(struct sim_proc *p);
