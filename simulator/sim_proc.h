@@ -32,6 +32,7 @@ struct sim_procs {
 	uint64_t created;       /* processes ever created */
 };
 
+/* An empty process table. */
 void sim_procs_init(struct sim_procs *t);
 /* Free the table (processes must all be gone). */
 void sim_procs_fini(struct sim_procs *t);

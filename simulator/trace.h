@@ -102,7 +102,9 @@ struct trace_parser {
 	char error[160];        /* message of the last failure, without FILE:LINE */
 };
 
+/* A parser at the start of file `filename` (kept for messages, not opened). */
 void trace_parser_init(struct trace_parser *p, const char *filename);
+/* Free what the parser holds (its interned names). */
 void trace_parser_fini(struct trace_parser *p);
 
 /*
@@ -130,8 +132,9 @@ struct trace_reader {
 	uint32_t line;
 };
 
-/* Read from f (not closed by the reader). Returns 0 or -1 (no memory). */
+/* Read lines from f (not closed by the reader). Returns 0 or -1 (no memory). */
 int trace_reader_init(struct trace_reader *r, FILE *f);
+/* Free the reader's buffer. */
 void trace_reader_fini(struct trace_reader *r);
 /*
  * Next line into *line and *len (valid until the next call) and its number in

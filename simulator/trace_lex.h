@@ -35,7 +35,9 @@ int trace_number(const char *s, size_t len, bool allow_suffix, uint64_t *out);
 /* [A-Za-z_][A-Za-z0-9_]*, at most TRACE_NAME_MAX characters. */
 bool trace_is_ident(const char *s, size_t len);
 
+/* An empty name table (allocates nothing until the first name). */
 void trace_names_init(struct trace_names *t);
+/* Free the table; ids and texts from it are invalid afterwards. */
 void trace_names_fini(struct trace_names *t);
 /* Id of name s[0, len), adding it if new. Returns 0, or -1 (too many or no memory). */
 int trace_names_intern(struct trace_names *t, const char *s, size_t len, uint32_t *id);
