@@ -44,14 +44,25 @@ static int kt_clock_monotonic(void)
 		KT_CHECK(now >= prev);
 		prev = now;
 	}
-	/* The PIT, an independent clock, agrees to within 5% over 20 ms. */
-	uint64_t pit_ticks;
-	uint64_t tsc = pit_measure_tsc(20, &pit_ticks);
-	uint64_t ns = tsc * 1000000ull / time_tsc_khz();
-	uint64_t pit_ns = pit_ticks * 1000000000ull / 1193182u;
-	if (ns * 100 < pit_ns * 95 || ns * 100 > pit_ns * 105)
-		kprintf("    PIT %lu us vs TSC %lu us\n", pit_ns / 1000, ns / 1000);
-	KT_CHECK(pit_ns > 0 && ns * 100 >= pit_ns * 95 && ns * 100 <= pit_ns * 105);
+	/*
+	 * The PIT, an independent clock, agrees to within 5% over 20 ms. As in
+	 * the calibration, a host pause can hide PIT wraps (TSC looks fast),
+	 * so the lowest ratio of three tries counts.
+	 */
+	uint64_t best_ns = 0, best_pit_ns = 0;
+	for (int i = 0; i < 3; i++) {
+		uint64_t pit_ticks;
+		uint64_t ns = pit_measure_tsc(20, &pit_ticks) * 1000000ull / time_tsc_khz();
+		uint64_t pit_ns = pit_ticks * 1000000000ull / 1193182u;
+		if (pit_ns && (!best_pit_ns || ns * best_pit_ns < best_ns * pit_ns)) {
+			best_ns = ns;
+			best_pit_ns = pit_ns;
+		}
+	}
+	if (best_ns * 100 < best_pit_ns * 95 || best_ns * 100 > best_pit_ns * 105)
+		kprintf("    PIT %lu us vs TSC %lu us\n", best_pit_ns / 1000, best_ns / 1000);
+	KT_CHECK(best_pit_ns > 0 && best_ns * 100 >= best_pit_ns * 95 &&
+		 best_ns * 100 <= best_pit_ns * 105);
 	return 0;
 }
 

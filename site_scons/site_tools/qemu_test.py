@@ -11,22 +11,26 @@ see tools/qemu/README.md).
 import SCons.Script
 
 
-def qemu_command(env, kernel, append, machine="pc", memory="512M", extra=None, kvm=False):
-    """The QEMU command line the project uses everywhere (tests, `scons run`)."""
-    cmd = ["qemu-system-x86_64", "-machine", machine + (",accel=kvm" if kvm else ",accel=tcg"),
-           "-cpu", "host" if kvm else "max", "-m", memory, "-nographic", "-no-reboot",
-           "-kernel", kernel, "-append", append]
+def qemu_command(env, kernel, append, machine="pc", memory="512M", extra=None, kvm=False,
+                 cpu="max"):
+    """The QEMU command line the project uses everywhere (tests, `scons run`).
+    cpu=None keeps QEMU's default CPU model (no SMEP/SMAP, as interfaces.md boots)."""
+    cmd = ["qemu-system-x86_64", "-machine", machine + (",accel=kvm" if kvm else ",accel=tcg")]
+    if kvm or cpu:
+        cmd += ["-cpu", "host" if kvm else cpu]
+    cmd += ["-m", memory, "-nographic", "-no-reboot", "-kernel", kernel, "-append", append]
     return cmd + list(extra or [])
 
 
 def _qemu_test(env, name, kernel, append, expect=(), exit="zero", timeout=120,
-               machine="pc", memory="512M", extra=None, deps=None):
+               machine="pc", memory="512M", extra=None, deps=None, cpu="max"):
     kernel_node = env.File(kernel)
     runner = env.File("#tools/qemu/qemu_run.py")
     cmd = ["python3", runner.abspath, "--timeout", str(timeout), "--exit", exit]
     for e in expect:
         cmd += ["--expect", e]
-    cmd += ["--"] + qemu_command(env, kernel_node.abspath, append, machine, memory, extra)
+    cmd += ["--"] + qemu_command(env, kernel_node.abspath, append, machine, memory, extra,
+                                    cpu=cpu)
     return env.TestCase(name, cmd, [kernel_node, runner] + list(deps or []), timeout=timeout + 60)
 
 

@@ -6,7 +6,10 @@
  * between two TSC reads and keeps the tightest of a few tries, so a
  * virtual CPU that is descheduled during calibration (common under TCG on
  * a busy host) does not skew the result; only the short bracket around
- * each read matters. Nanoseconds are then tsc * mult >> 32, integers only.
+ * each read matters. A pause longer than the PIT's 55 ms countdown hides
+ * whole wraps of the counter, which can only make the TSC look faster, so
+ * the slowest of three measurements is kept. Nanoseconds are then
+ * tsc * mult >> 32, integers only.
  */
 #include "kernel/time.h"
 
@@ -19,6 +22,8 @@
 #define PIT_CMD 0x43
 #define PIT_GATE 0x61
 #define SAMPLE_TRIES 5
+#define CALIBRATION_RUNS 3
+#define CALIBRATION_MS 5
 
 static uint64_t tsc_khz;
 static uint64_t ns_mult; /* ns per TSC tick, 32.32 fixed point */
@@ -79,9 +84,16 @@ uint64_t pit_measure_tsc(unsigned ms, uint64_t *pit_ticks)
 
 void time_init(void)
 {
-	uint64_t pit_ticks;
-	uint64_t tsc = pit_measure_tsc(10, &pit_ticks);
-	tsc_khz = pit_ticks ? tsc * PIT_HZ / pit_ticks / 1000 : 0;
+	tsc_khz = ~0ull;
+	for (int i = 0; i < CALIBRATION_RUNS; i++) {
+		uint64_t pit_ticks;
+		uint64_t tsc = pit_measure_tsc(CALIBRATION_MS, &pit_ticks);
+		uint64_t khz = pit_ticks ? tsc * PIT_HZ / pit_ticks / 1000 : ~0ull;
+		if (khz < tsc_khz)
+			tsc_khz = khz;
+	}
+	if (tsc_khz == ~0ull)
+		tsc_khz = 0;
 	if (!tsc_khz)
 		tsc_khz = 1000000; /* no usable PIT: assume 1 GHz rather than divide by 0 */
 	ns_mult = (1000000ull << 32) / tsc_khz;

@@ -92,10 +92,6 @@ static inline uint64_t cpu_flags(void)
 	__asm__ volatile("pushfq; popq %0" : "=r"(f));
 	return f;
 }
-/* SMAP: let the kernel touch user pages for the next accesses (stac/clac). */
-static inline void cpu_user_access_begin(void) { __asm__ volatile(".byte 0x0f,0x01,0xcb" : : : "memory"); }
-static inline void cpu_user_access_end(void) { __asm__ volatile(".byte 0x0f,0x01,0xca" : : : "memory"); }
-
 /* CPU features found at boot (cpu.c). */
 struct cpu_features {
 	bool nx, smep, smap, erms, pge, pdpe1gb, invariant_tsc;
@@ -105,6 +101,21 @@ extern struct cpu_features cpu_features;
 
 /* Detect features and enable NX, WP, PGE, SMEP/SMAP as the profile asks. */
 void cpu_init(void);
+
+/*
+ * SMAP: open (stac) and close (clac) a window in which the kernel may touch
+ * user pages. The instructions exist only on CPUs with SMAP.
+ */
+static inline void cpu_user_access_begin(void)
+{
+	if (cpu_features.smap_on)
+		__asm__ volatile(".byte 0x0f,0x01,0xcb" : : : "memory");
+}
+static inline void cpu_user_access_end(void)
+{
+	if (cpu_features.smap_on)
+		__asm__ volatile(".byte 0x0f,0x01,0xca" : : : "memory");
+}
 
 /* Stop this CPU for good, interrupts off. */
 __attribute__((noreturn)) void cpu_halt_forever(void);
