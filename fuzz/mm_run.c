@@ -534,7 +534,7 @@ static void op_mprotect(struct fuzz_input *in, unsigned pid)
 	else if (prot & 0x10)
 		want = -MM_EINVAL;
 	if (fm_known_bug("mprotect_past_user_space_changes_nothing",
-			 want == 0 && end > USER_VA_END && model_seg_at(&p->mp, addr)))
+			 len != 0 && !(addr & (PAGE_SIZE - 1)) && end > addr && end > USER_VA_END))
 		return;
 	int rc = mm_mprotect(p->mm, addr, len, prot);
 	if (want == 0 && len != 0)
