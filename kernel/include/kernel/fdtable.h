@@ -28,7 +28,6 @@ struct fdtable {
 
 struct fs_struct {
 	int refs;
-	uint32_t umask;
 	struct inode *root;
 	struct inode *cwd;
 };
@@ -65,7 +64,7 @@ int fd_set_cloexec(int fd, bool on);
 
 /* A context with root and cwd at the root of the file system. NULL on ENOMEM. */
 struct fs_struct *fs_create_root(void);
-/* A copy for fork (same cwd, root and umask). NULL on ENOMEM. */
+/* A copy for fork (same cwd and root). NULL on ENOMEM. */
 struct fs_struct *fs_fork(struct fs_struct *fs);
 /* Share fs (CLONE_FS). */
 void fs_get(struct fs_struct *fs);

@@ -156,6 +156,7 @@ struct file {
 	unsigned flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened (no O_CLOEXEC) */
 	uint64_t pos;
 	struct inode *inode; /* NULL for anonymous pipes' ends */
+	struct inode *dir;   /* the directory it was opened from (for file_path); may be NULL */
 	const struct file_ops *ops;
 	void *priv;
 };
