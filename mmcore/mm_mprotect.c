@@ -34,9 +34,9 @@ int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		return -MM_EINVAL;
 	if (len == 0)
 		return 0;
-	if (len > USER_VA_END || start + ALIGN_UP(len, PAGE_SIZE) > USER_VA_END)
-		return -MM_ENOMEM;
 	end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (end <= start)
+		return -MM_ENOMEM;
 	if (prot & ~(MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC | MM_PROT_SEM |
 		     MM_PROT_GROWSDOWN | MM_PROT_GROWSUP))
 		return -MM_EINVAL;
