@@ -113,6 +113,8 @@ int main(void)
             break;
         usleep(100000);
     }
+    printf("# free before %llu KiB, after %llu KiB of %llu KiB\n", before >> 10, after >> 10,
+           total >> 10);
     check(after + slack >= before, "free memory returns after the kill",
           "free before %llu KiB, after %llu KiB (slack %llu KiB)", before >> 10, after >> 10,
           slack >> 10);
