@@ -6,10 +6,19 @@ editing (BusyBox ash redraws and asks for the cursor position) does not get
 in the way. `mark` is where the next wait starts looking, so the same text
 is never matched twice.
 """
+import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 import threading
 import time
+
+# QEMU exits 0 for a guest reset under -no-reboot as for a power-off; the QMP
+# SHUTDOWN event tells them apart. tools/qemu/qemu_run.py reads it for us.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "qemu"))
+from qemu_run import qmp_watch  # noqa: E402
 
 ESCAPES = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>78c])")
 
@@ -30,7 +39,14 @@ class Console:
         self.raw = bytearray()
         self.mark = 0
         self.cond = threading.Condition()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self.tmp = tempfile.mkdtemp(prefix="serialtest-")
+        qmp_path = os.path.join(self.tmp, "qmp.sock")
+        self.shutdown = {}
+        self.watcher = threading.Thread(target=qmp_watch, args=(qmp_path, self.shutdown),
+                                        daemon=True)
+        self.watcher.start()
+        self.proc = subprocess.Popen(cmd + ["-qmp", "unix:%s,server=on,wait=on" % qmp_path],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -97,13 +113,17 @@ class Console:
         return output.rstrip("\n")
 
     def wait_exit(self, timeout):
-        """Wait for QEMU to exit; return its status, or None if it did not."""
+        """Wait for QEMU to exit; return (status, shutdown reason), status None
+        if it is still running. A power-off reads (0, "guest-shutdown")."""
         try:
-            return self.proc.wait(timeout)
+            status = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            return None
+            return None, "still running"
+        self.watcher.join(2)
+        return status, self.shutdown.get("reason", "none")
 
     def close(self):
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
