@@ -18,7 +18,7 @@
 #include "kernel/pvh.h"
 #include "mmcore/buddy.h"
 
-#define RESERVED_MAX 8
+#define RESERVED_MAX (4 + BOOT_STRUCTURES_MAX)
 #define LOW_RESERVED_END 0x100000ull
 
 struct range {
@@ -103,7 +103,8 @@ void physmem_init(void)
 
 	reserve(0, LOW_RESERVED_END);
 	reserve(kimage_to_phys(__kernel_start), kimage_to_phys(__kernel_end));
-	reserve(boot_info.info_start, boot_info.info_end);
+	for (unsigned i = 0; i < boot_info.nr_structures; i++)
+		reserve(boot_info.structures[i].start, boot_info.structures[i].end);
 	reserve(boot_info.initrd_start, boot_info.initrd_end);
 
 	uint64_t descs_size = end_pfn * sizeof(struct page);

@@ -14,11 +14,16 @@ import SCons.Script
 def qemu_command(env, kernel, append, machine="pc", memory="512M", extra=None, kvm=False,
                  cpu="max"):
     """The QEMU command line the project uses everywhere (tests, `scons run`).
-    cpu=None keeps QEMU's default CPU model (no SMEP/SMAP, as interfaces.md boots)."""
+    cpu=None keeps QEMU's default CPU model (no SMEP/SMAP, as interfaces.md boots).
+    A kernel path ending in .iso boots as a CD image (append is then unused)."""
     cmd = ["qemu-system-x86_64", "-machine", machine + (",accel=kvm" if kvm else ",accel=tcg")]
     if kvm or cpu:
         cmd += ["-cpu", "host" if kvm else cpu]
-    cmd += ["-m", memory, "-nographic", "-no-reboot", "-kernel", kernel, "-append", append]
+    cmd += ["-m", memory, "-nographic", "-no-reboot"]
+    if kernel.endswith(".iso"):
+        cmd += ["-cdrom", kernel]  # a bootable image: its loader has the command line
+    else:
+        cmd += ["-kernel", kernel, "-append", append]
     return cmd + list(extra or [])
 
 

@@ -3,10 +3,14 @@
  *
  * QEMU (-kernel with an ELF carrying XEN_ELFNOTE_PHYS32_ENTRY) jumps to
  * pvh_start in 32-bit protected mode, paging off, with the physical
- * address of struct hvm_start_info in %ebx and no usable stack. We zero
+ * address of struct hvm_start_info in %ebx and no usable stack; a
+ * Multiboot2 loader (GRUB) enters at mb2_start in the same state with the
+ * boot information's address in %ebx and its magic in %eax. We zero
  * .bss, build throw-away page tables that map the first 4 GiB three times
  * (identity for the switch, the direct map at DIRECT_MAP_BASE, and the
- * image window at -2 GiB), enter long mode and call kmain(start_info_pa).
+ * image window at -2 GiB), enter long mode and call kmain(start_info_pa);
+ * after a Multiboot2 entry, boot_multiboot2_to_pvh() first turns the
+ * Multiboot2 information into a PVH start_info.
  * kmain replaces these tables with ones built by mmcore's pt.
  */
 #include "kernel/layout.h"
@@ -16,6 +20,7 @@
 #define PTE_RW 0x2
 #define PTE_PS 0x80
 #define EARLY_PDS 4 /* one PD (1 GiB of 2 MiB pages) per GiB mapped */
+#define MB2_BOOTLOADER_MAGIC 0x36d76289
 
 	.section .note.pvh, "a", @note
 	.p2align 2
@@ -26,10 +31,38 @@
 	.long PA(pvh_start)
 
 	.section .text.boot, "ax"
+	/* Multiboot2 header: first in the image, 8-byte aligned. */
+	.p2align 3
+mb2_header:
+	.long 0xe85250d6                    /* magic */
+	.long 0                             /* architecture: i386 protected mode */
+	.long mb2_header_end - mb2_header
+	.long 0x100000000 - (0xe85250d6 + (mb2_header_end - mb2_header))
+	.p2align 3
+	.word 3, 0                          /* entry address tag (the ELF entry is virtual) */
+	.long 12
+	.long PA(mb2_start)
+	.p2align 3
+	.word 0, 0                          /* end tag */
+	.long 8
+mb2_header_end:
+
 	.code32
+	.globl mb2_start
+mb2_start:
+	cli
+	cmpl $MB2_BOOTLOADER_MAGIC, %eax
+	jne 5f
+	movl $2, %ebp                       /* came through Multiboot2 */
+	jmp boot_common
+5:	hlt
+	jmp 5b
+
 	.globl pvh_start
 pvh_start:
 	cli
+	movl $1, %ebp                       /* came through PVH */
+boot_common:
 	cld
 	/* .bss holds the early tables and the stack: clear it first. */
 	movl $PA(__bss_start), %edi
@@ -39,6 +72,7 @@ pvh_start:
 	xorl %eax, %eax
 	rep stosl
 	movl %ebx, PA(boot_start_info_pa)
+	movl %ebp, PA(boot_protocol)
 	movl $PA(__stack_top), %esp
 
 	/* Four PDs of 2 MiB leaves: physical 0 .. 4 GiB. */
@@ -131,7 +165,11 @@ long_entry_high:
 	movabsq $__stack_top, %rsp
 	xorl %ebp, %ebp
 	movl boot_start_info_pa(%rip), %edi
-	call kmain
+	cmpl $2, boot_protocol(%rip)
+	jne 6f
+	call boot_multiboot2_to_pvh
+	movl %eax, %edi
+6:	call kmain
 4:	cli
 	hlt
 	jmp 4b
@@ -157,6 +195,7 @@ early_pd: .skip 4096 * EARLY_PDS
 	.globl boot_start_info_pa
 	.p2align 3
 boot_start_info_pa: .skip 8
+boot_protocol: .skip 8
 
 	/* The boot stack, with a guard page below it that kmap leaves unmapped. */
 	.section .kstack, "aw", @nobits
