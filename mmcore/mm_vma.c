@@ -30,17 +30,21 @@ int mm_vma_isolate(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/*
+ * The VMA below is tried first, as Linux does: when both neighbours could
+ * take v but carry different anon_vmas, v joins the one below.
+ */
 struct vma *mm_vma_merge_around(struct mm *mm, struct vma *v)
 {
 	struct vma *prev = vma_prev(v);
 	struct vma *next = vma_next(v);
 
-	if (next && vma_can_merge(v, next))
-		vma_merge(&mm->vmas, v, next);
 	if (prev && vma_can_merge(prev, v)) {
 		vma_merge(&mm->vmas, prev, v);
 		v = prev;
 	}
+	if (next && vma_can_merge(v, next))
+		vma_merge(&mm->vmas, v, next);
 	return v;
 }
 

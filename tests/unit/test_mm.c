@@ -739,3 +739,21 @@ Test(mm, page_table_kept_while_a_neighbour_shares_it)
 	mt_check(&mm, 1, NULL);
 	mm_destroy(mm);
 }
+
+Test(mm, gap_filler_joins_the_vma_below)
+{
+	struct mm *mm = mt_mm();
+	uint64_t a, out;
+
+	mm_config.thp = MM_THP_NEVER;
+	cr_assert_eq(do_mmap(mm, 0x40000000, 3 * 4096, RW, ANON | MM_MAP_FIXED, &a), 0);
+	cr_assert_eq(mm_munmap(mm, a + 4096, 4096), 0);
+	cr_assert_eq(mt_write(mm, a, 1), FAULT_OK);
+	cr_assert_eq(mt_write(mm, a + 2 * 4096, 1), FAULT_OK);
+	/* Both neighbours have anon_vmas, different ones: only one merge. */
+	cr_assert_eq(do_mmap(mm, a + 4096, 4096, RW, ANON | MM_MAP_FIXED, &out), 0);
+	cr_expect_eq(mm_vma_count(mm), 2);
+	cr_expect_eq(vma_lookup(&mm->vmas, a + 4096)->start, a, "Linux merges with prev first");
+	mt_check(&mm, 1, NULL);
+	mm_destroy(mm);
+}
