@@ -16,6 +16,7 @@
 #include "kernel/serial.h"
 #include "kernel/signal.h"
 #include "kernel/task.h"
+#include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/wait.h"
 #include "vfs_internal.h"
@@ -63,6 +64,7 @@ enum { VINTR = 0, VQUIT = 1, VERASE = 2, VKILL = 3, VEOF = 4, VTIME = 5, VMIN = 
 #define TIOCGSID 0x5429
 
 #define CONSOLE_LINE_MAX 4096
+#define CONSOLE_POLL_NS 20000000ull /* 20 ms */
 
 static struct kernel_termios tio = {
 	.c_iflag = ICRNL | IXON,
@@ -187,6 +189,22 @@ static bool console_readable(void *arg)
 	return in.ready > 0 || in.eof;
 }
 
+/*
+ * Sleep until input is ready. The COM1 interrupt wakes the queue through
+ * vfs_console_rx(); a short timeout on each sleep also catches input that
+ * arrived with no wake-up (received while interrupts were off, or before
+ * the interrupt was routed). 0 or -EINTR/-ERESTARTSYS.
+ */
+static int console_wait_input(void)
+{
+	for (;;) {
+		int err = waitq_wait_until(&console_wait, console_readable, NULL,
+					   time_ns() + CONSOLE_POLL_NS);
+		if (err != -ETIMEDOUT)
+			return err;
+	}
+}
+
 static long console_read(struct file *f, struct iobuf *b, uint64_t len, uint64_t *pos)
 {
 	unsigned n;
@@ -196,7 +214,7 @@ static long console_read(struct file *f, struct iobuf *b, uint64_t len, uint64_t
 		int err;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		err = waitq_wait(&console_wait, console_readable, NULL);
+		err = console_wait_input();
 		if (err)
 			return err;
 	}

@@ -8,7 +8,10 @@
  * at once.
  */
 #include "kernel/errno.h"
+#include "kernel/time.h"
 #include "kernel/wait.h"
+
+#define POLL_SLICE_NS 50000000ull /* 50 ms */
 #include "vfs_internal.h"
 
 static struct waitq poll_wq;
@@ -30,8 +33,18 @@ static bool poll_changed(void *arg)
 	return poll_generation != *(uint64_t *)arg;
 }
 
-/* Sleep until the generation moves past seq or deadline_ns passes (0: never). 0, -ETIMEDOUT, -EINTR. */
+/*
+ * Sleep until the generation moves past seq or deadline_ns passes (0:
+ * never): 0 (rescan), -ETIMEDOUT, or -EINTR/-ERESTARTSYS. No sleep lasts
+ * longer than POLL_SLICE_NS, so readiness that changed without a wake-up
+ * (console input nobody announced) is still seen within that time.
+ */
 int vfs_poll_sleep(uint64_t seq, uint64_t deadline_ns)
 {
-	return waitq_wait_until(&poll_wq, poll_changed, &seq, deadline_ns);
+	uint64_t slice = time_ns() + POLL_SLICE_NS;
+	int r;
+	if (deadline_ns && deadline_ns <= slice)
+		return waitq_wait_until(&poll_wq, poll_changed, &seq, deadline_ns);
+	r = waitq_wait_until(&poll_wq, poll_changed, &seq, slice);
+	return r == -ETIMEDOUT ? 0 : r;
 }
