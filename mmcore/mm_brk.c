@@ -26,7 +26,7 @@ static int brk_grow(struct mm *mm, uint64_t oldbrk, uint64_t newbrk)
 	struct vma *v;
 
 	/* Linux keeps a page between the heap and the next mapping. */
-	if (newbrk > USER_VA_END - PAGE_SIZE ||
+	if (oldbrk < MM_MMAP_MIN_ADDR || newbrk > USER_VA_END - PAGE_SIZE ||
 	    (next && newbrk + PAGE_SIZE > next->start))
 		return -MM_ENOMEM;
 	if (prev && prev->start >= mm->brk_start && prev->end == oldbrk &&

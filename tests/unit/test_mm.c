@@ -757,3 +757,49 @@ Test(mm, gap_filler_joins_the_vma_below)
 	mt_check(&mm, 1, NULL);
 	mm_destroy(mm);
 }
+
+Test(mm, shmem_outlives_the_creator_and_moves_with_mremap)
+{
+	struct mm *mm = mt_mm(), *child;
+	uint64_t s, n;
+
+	cr_assert_eq(do_mmap(mm, 0, 4 * 4096, RW, MM_MAP_SHARED | MM_MAP_ANONYMOUS, &s), 0);
+	cr_assert_eq(mt_write(mm, s + 3 * 4096, 33), FAULT_OK);
+	cr_assert_eq(mm_fork(mm, &child), 0);
+	mm_destroy(mm);
+	cr_expect_eq(mt_read(child, s + 3 * 4096), 33, "the child still holds the object");
+	cr_assert_eq(mm_mremap(child, s, 4 * 4096, 8 * 4096, MM_MREMAP_MAYMOVE | MM_MREMAP_FIXED,
+			       0x70000000, &n), 0);
+	cr_expect_eq(mt_read(child, n + 3 * 4096), 33);
+	cr_expect_eq(child->rss_shmem, 1);
+	cr_expect_eq(mt_read(child, n + 5 * 4096), -(int)FAULT_SIGBUS,
+		     "growing past the object's size gives SIGBUS, as Linux's shmem");
+	mt_check(&child, 1, NULL);
+	mm_destroy(child);
+}
+
+Test(mm, private_file_fork_and_cow)
+{
+	struct mm *mm = mt_mm(), *child;
+	struct mt_file *t = mt_file_new(4 * 4096);
+	struct mm *both[2];
+	uint64_t p;
+
+	cr_assert_eq(mm_mmap(mm, 0, 4 * 4096, RW, MM_MAP_PRIVATE, &t->f, 0, &p), 0);
+	cr_expect(flags_at(mm, p) & VM_ACCOUNT);
+	cr_assert_eq(mt_read(mm, p + 4096), 4096 % 251);
+	cr_assert_eq(mt_write(mm, p, 200), FAULT_OK);
+	cr_assert_eq(mm_fork(mm, &child), 0);
+	both[0] = mm;
+	both[1] = child;
+	cr_expect_eq(mm_rss_bytes(child), 2 * 4096, "anon_vma present: leaves are copied");
+	cr_assert_eq(mt_write(child, p, 201), FAULT_OK);
+	cr_expect_eq(mt_read(mm, p), 200);
+	cr_expect_eq(mt_read(child, p), 201);
+	cr_assert_eq(mt_write(child, p + 4096, 7), FAULT_OK);
+	cr_expect_eq(mt_read(mm, p + 4096), 4096 % 251);
+	mt_check(both, 2, t);
+	mm_destroy(child);
+	mm_destroy(mm);
+	mt_file_free(t);
+}
