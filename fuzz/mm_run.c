@@ -14,7 +14,6 @@
  * operation may leave (a subset of the mappings, old-or-new protection).
  */
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_input.h"
@@ -51,7 +50,6 @@ static struct {
 	int file_obj[FM_FILES];
 	FILE *out;
 	bool may_fail;   /* this operation may fail for want of memory */
-	bool strict;     /* FUZZ_MM_STRICT: also run inputs of known, unfixed bugs */
 	unsigned op;     /* operation number, for messages */
 } fm;
 
@@ -312,47 +310,6 @@ static bool fm_result(const char *what, int rc, int want)
 	return true;
 }
 
-/*
- * Known bugs not fixed yet (fuzz/findings/README.md): unless FUZZ_MM_STRICT
- * is set, operations that would only rediscover them are skipped, so the
- * fuzzer keeps looking for new ones. Each check names its finding.
- */
-static bool fm_known_bug(const char *finding, bool hit)
-{
-	if (!hit || fm.strict)
-		return false;
-	fm_print("# skipped: would hit known bug %s", finding);
-	return true;
-}
-
-/* True when object obj is mapped anywhere outside [start, end) of process pid. */
-static bool fm_obj_mapped_elsewhere(int obj, unsigned pid, uint64_t start, uint64_t end)
-{
-	for (unsigned i = 0; i < FM_PROCS; i++) {
-		const struct model_proc *mp = &fm.procs[i].mp;
-		for (unsigned k = 0; fm.procs[i].live && k < mp->nsegs; k++) {
-			const struct model_seg *s = &mp->segs[k];
-			if (s->obj == obj && (i != pid || s->end <= start || s->start >= end))
-				return true;
-		}
-	}
-	return false;
-}
-
-/* MADV_REMOVE over shared anonymous memory that some other mapping still maps. */
-static bool fm_remove_hits_shared_object(unsigned pid, uint64_t start, uint64_t end)
-{
-	const struct model_proc *mp = &fm.procs[pid].mp;
-
-	for (unsigned k = 0; k < mp->nsegs; k++) {
-		const struct model_seg *s = &mp->segs[k];
-		if (s->start < end && start < s->end && s->obj >= 0 && s->shared &&
-		    !fm.m.objs[s->obj].file && fm_obj_mapped_elsewhere(s->obj, pid, start, end))
-			return true;
-	}
-	return false;
-}
-
 /* ---- operations ----------------------------------------------------------- */
 
 /* A mapping's placement chosen by mmcore must be legal and free in the model. */
@@ -533,9 +490,6 @@ static void op_mprotect(struct fuzz_input *in, unsigned pid)
 		want = -MM_ENOMEM;
 	else if (prot & 0x10)
 		want = -MM_EINVAL;
-	if (fm_known_bug("mprotect_past_user_space_changes_nothing",
-			 len != 0 && !(addr & (PAGE_SIZE - 1)) && end > addr && end > USER_VA_END))
-		return;
 	int rc = mm_mprotect(p->mm, addr, len, prot);
 	if (want == 0 && len != 0)
 		want = model_mprotect(&p->mp, addr, end, prot);
@@ -578,10 +532,6 @@ static void op_madvise(struct fuzz_input *in, unsigned pid)
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
 	if (advice == 77 || (addr & (PAGE_SIZE - 1)) || len > USER_VA_END || end < addr)
 		want = -MM_EINVAL;
-	if (fm_known_bug("madv_remove_leaves_stale_shmem_in_other_process",
-			 want == 0 && advice == MM_MADV_REMOVE &&
-			 fm_remove_hits_shared_object(pid, addr, end)))
-		return;
 	int rc = mm_madvise(p->mm, addr, len, advice);
 	if (want == 0 && end != addr)
 		want = model_madvise(&fm.m, &p->mp, addr, end, advice);
@@ -911,7 +861,6 @@ static void fm_machine_start(struct fuzz_input *in, FILE *trace)
 	sim_fail_countdown = sim_fail_every = 0;
 	memset(&fm, 0, sizeof(fm));
 	fm.out = trace;
-	fm.strict = getenv("FUZZ_MM_STRICT") != NULL;
 	model_init(&fm.m);
 	mm_config.thp = MM_THP_ALWAYS;
 	mm_config.faultaround = MM_FAULTAROUND_DEFAULT;
