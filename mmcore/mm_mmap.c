@@ -11,7 +11,8 @@ int mm_get_unmapped_area(struct mm *mm, uint64_t hint, uint64_t len, bool thp_al
 	if (len > USER_VA_END - MM_MMAP_MIN_ADDR)
 		return -MM_ENOMEM;
 	if (hint) {
-		hint = ALIGN_UP(hint, PAGE_SIZE);
+		/* round_hint_to_min(): down to a page, up to mmap_min_addr. */
+		hint = ALIGN_DOWN(hint, PAGE_SIZE);
 		if (hint < MM_MMAP_MIN_ADDR)
 			hint = MM_MMAP_MIN_ADDR;
 		if (hint <= USER_VA_END - len &&
