@@ -18,9 +18,17 @@ __attribute__((constructor)) static void check_init(void)
     setvbuf(stdout, NULL, _IONBF, 0);
 }
 
-bool check(bool cond, const char *name, const char *fmt, ...)
+/* Print "<tag> - name: <formatted details>". */
+static void report(const char *tag, const char *name, const char *fmt, va_list ap)
 {
     char detail[256];
+
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    printf("%s - %s: %s\n", tag, name, detail);
+}
+
+bool check(bool cond, const char *name, const char *fmt, ...)
+{
     va_list ap;
 
     if (cond) {
@@ -28,24 +36,21 @@ bool check(bool cond, const char *name, const char *fmt, ...)
         printf("ok - %s\n", name);
         return true;
     }
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
-    va_end(ap);
     n_fail++;
-    printf("not ok - %s: %s\n", name, detail);
+    va_start(ap, fmt);
+    report("not ok", name, fmt, ap);
+    va_end(ap);
     return false;
 }
 
 void check_skip(const char *name, const char *fmt, ...)
 {
-    char reason[256];
     va_list ap;
 
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
     n_skip++;
-    printf("skip - %s: %s\n", name, reason);
+    va_start(ap, fmt);
+    report("skip", name, fmt, ap);
+    va_end(ap);
 }
 
 void check_fail_errno(const char *name, const char *what)
