@@ -146,6 +146,7 @@ static int cpio_make(struct inode *dir, const char *name, uint64_t len, const st
 		if (!target)
 			return -ENOMEM;
 		memcpy(target, data, h->filesize);
+		target[h->filesize] = 0;
 		(*out)->symlink = target;
 		(*out)->size = h->filesize;
 	} else if (type == S_IFCHR || type == S_IFBLK) {

@@ -67,6 +67,8 @@ void dir_unlink(struct inode *dir, struct dirent_node *de)
 		dir->nlink--;
 		/* An empty directory's own "." link goes with its name. */
 		ino->nlink--;
+		/* A removed directory still held (a cwd) must not lead back into dir, which may go. */
+		ino->parent = NULL;
 	}
 	inode_unlink(ino);
 }

@@ -104,6 +104,13 @@ static struct fdtable *current_files(void)
 	return t ? t->files : NULL;
 }
 
+int fd_limit(void)
+{
+	struct task *t = current_task();
+	uint64_t lim = t ? t->rlimits[RLIMIT_NOFILE].cur : FDTABLE_MAX;
+	return lim < FDTABLE_MAX ? (int)lim : FDTABLE_MAX;
+}
+
 /* The current task's file at fd with a reference, or NULL. */
 struct file *fd_get(int fd)
 {
@@ -128,6 +135,8 @@ int fd_install_from(struct file *f, int min, bool cloexec)
 		return -EINVAL;
 	for (fd = min; fd < t->size && t->slots[fd].file; fd++)
 		;
+	if (fd >= fd_limit())
+		return -EMFILE;
 	err = fdtable_grow(t, fd);
 	if (err)
 		return err;
@@ -147,7 +156,7 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 	struct fdtable *t = current_files();
 	struct file *old;
 	int err;
-	if (!t || fd < 0 || fd >= FDTABLE_MAX)
+	if (!t || fd < 0 || fd >= fd_limit())
 		return -EBADF;
 	err = fdtable_grow(t, fd);
 	if (err)

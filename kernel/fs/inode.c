@@ -54,7 +54,7 @@ void inode_get(struct inode *ino)
 	ino->refs++;
 }
 
-static void inode_free(struct inode *ino)
+static void inode_release(struct inode *ino)
 {
 	switch (ino->mode & S_IFMT) {
 	case S_IFREG:
@@ -70,6 +70,28 @@ static void inode_free(struct inode *ino)
 		break;
 	}
 	kfree(ino);
+}
+
+/*
+ * Free ino. Releasing a directory unlinks its entries, which may free more
+ * directories (unmounting a whole tree): they queue here instead of
+ * recursing, so a deep tree cannot overflow the kernel stack.
+ */
+static void inode_free(struct inode *ino)
+{
+	static struct inode *queue;
+	static bool draining;
+	ino->parent = queue; /* the link of a dead inode is free for the queue */
+	queue = ino;
+	if (draining)
+		return;
+	draining = true;
+	while (queue) {
+		struct inode *next = queue;
+		queue = next->parent;
+		inode_release(next);
+	}
+	draining = false;
 }
 
 /* A regular file's mappings also keep it: the page cache must outlive them. */

@@ -13,7 +13,7 @@ struct file;
 struct inode;
 
 #define FD_CLOEXEC 1
-#define FDTABLE_MAX 1024 /* Linux's default RLIMIT_NOFILE soft limit */
+#define FDTABLE_MAX 4096 /* Linux's default RLIMIT_NOFILE hard limit; the soft limit applies below it */
 
 struct fd_slot {
 	struct file *file;
@@ -43,12 +43,14 @@ void fdtable_put(struct fdtable *t);
 /* execve: close every descriptor marked close-on-exec. */
 void fdtable_close_on_exec(struct fdtable *t);
 
+/* Descriptors the current task may use: RLIMIT_NOFILE's soft limit, at most FDTABLE_MAX. */
+int fd_limit(void);
 /* The current task's file at fd with a reference taken, or NULL when fd is not open. */
 struct file *fd_get(int fd);
 /*
  * Install f (the caller's reference moves into the table) at the current
  * task's lowest free descriptor; O_CLOEXEC in flags sets close-on-exec.
- * Returns the descriptor or -EMFILE (the reference is then still the caller's).
+ * Returns the descriptor or -EMFILE past fd_limit() (the reference is then still the caller's).
  */
 int fd_install(struct file *f, int flags);
 /* Like fd_install but at the lowest free descriptor >= min. */
