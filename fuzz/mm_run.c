@@ -323,6 +323,29 @@ static void fm_check_placement(const struct fm_proc *p, uint64_t out, uint64_t l
 		  what, (unsigned long long)out);
 }
 
+/*
+ * MAP_POPULATE of a private writable file mapping write-faults every page,
+ * as Linux does: each gets its private copy of the file now, and later
+ * writes to the file no longer show through. Population stops at the first
+ * page past the end of the file (or, while memory may fail, wherever the
+ * kernel could not go on: then the tables tell which pages were copied).
+ */
+static void fm_populate_private(struct fm_proc *p, uint64_t start, uint64_t len)
+{
+	for (uint64_t va = start; va < start + len; va += PAGE_SIZE) {
+		uint8_t b;
+		if (model_access(&fm.m, &p->mp, va, MA_READ, &b) != MO_OK)
+			return;
+		if (fm.may_fail) {
+			struct pt_lookup l;
+			if (pt_lookup(p->mm->root_pfn, va, &l) != 0 ||
+			    !(pfn_to_page(l.pfn)->flags & PG_ANON))
+				return;
+		}
+		model_access(&fm.m, &p->mp, va, MA_WRITE, &b); /* copy on write, same byte */
+	}
+}
+
 static void op_mmap(struct fuzz_input *in, unsigned pid)
 {
 	struct fm_proc *p = fm_proc_get(pid);
@@ -434,6 +457,8 @@ static void op_mmap(struct fuzz_input *in, unsigned pid)
 		.obj = file >= 0 ? fm.file_obj[file] : obj, .off = offset,
 	};
 	model_map(&p->mp, &s);
+	if ((flags & MM_MAP_POPULATE) && !s.shared && file >= 0 && (prot & MP_W))
+		fm_populate_private(p, out, alen);
 	p->slot_addr[slot] = out;
 	p->slot_len[slot] = alen;
 	p->slot_bound[slot] = true;
