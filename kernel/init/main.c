@@ -4,22 +4,27 @@
  * serial first (so everything after can be seen), then boot information,
  * CPU features, descriptors, ACPI (while the boot page tables still map
  * its tables), physical memory into the buddy allocator, the kernel page
- * tables, then time and interrupts, the banner, and either the self-tests
- * or the idle loop.
+ * tables, the FPU, scheduler and SYSCALL, then time and interrupts, the
+ * banner, and either the self-tests or init and the idle loop.
  */
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/fpu.h"
+#include "kernel/layout.h"
 #include "kernel/kmap.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/physmem.h"
 #include "kernel/printf.h"
 #include "kernel/serial.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
+#include "kernel/vfs.h"
 #include "kernel/kstring.h"
 #include "mmcore/buddy.h"
 #include "mmcore/mm.h"
@@ -67,22 +72,23 @@ static void banner(void)
 		KCFG_PROFILE, pages >> 8, pages, us / 1000, us % 1000);
 }
 
-/* Until there is a userland: echo what arrives on the console. */
-__attribute__((noreturn)) static void idle_loop(void)
+int proc_start_init(void);
+__attribute__((noreturn)) void sched_idle_loop(void);
+
+/*
+ * Unpack the initramfs into the root file system, start init (pid 1) and
+ * become the idle task.
+ */
+__attribute__((noreturn)) static void userland_start(void)
 {
-	kprintf("idle: no init yet; typed characters are echoed\n");
-	for (;;) {
-		int c;
-		while ((c = serial_getc()) >= 0) {
-			if (c == '\r' || c == '\n') {
-				serial_putc('\r');
-				serial_putc('\n');
-			} else {
-				serial_putc((char)c);
-			}
-		}
-		cpu_halt();
-	}
+	uint64_t len = boot_info.initrd_end - boot_info.initrd_start;
+	const void *initrd = len ? phys_to_direct(boot_info.initrd_start) : NULL;
+	int err = vfs_init(initrd, len);
+	if (err)
+		panic("vfs_init: error %d", -err);
+	klog("proc: %u system calls\n", syscall_count());
+	proc_start_init();
+	sched_idle_loop();
 }
 
 void kmain(uint32_t start_info_pa)
@@ -106,6 +112,9 @@ void kmain(uint32_t start_info_pa)
 	physmem_add_high();
 	if (mm_init())
 		panic("mm_init: no memory for the zero pages");
+	fpu_init();
+	sched_init();
+	syscall_init();
 	interrupts_init();
 	banner();
 
@@ -118,5 +127,5 @@ void kmain(uint32_t start_info_pa)
 		acpi_poweroff();
 		panic("ktest: ACPI power-off did not happen");
 	}
-	idle_loop();
+	userland_start();
 }

@@ -2,12 +2,15 @@
  * mm/uspace.c - user address spaces on the hardware. mmcore owns the lower
  * half of every PML4; the kernel half is the kernel PML4's entries, shared
  * (installed with pt_entry_set so the table's pt_used stays exact; pt_destroy
- * drops them again without freeing what they point to).
+ * drops them again without freeing what they point to). User page faults
+ * go to mm_fault(); a refused one becomes a signal for the task, and a
+ * fault just below the stack grows it.
  */
 #include "kernel/uspace.h"
 
 #include "kernel/cpu.h"
 #include "kernel/kmap.h"
+#include "kernel/task.h"
 
 struct mm *uspace_current;
 
@@ -42,6 +45,34 @@ static enum mm_access fault_access(uint64_t err)
 	return (err & PF_WRITE) ? MM_ACCESS_WRITE : MM_ACCESS_READ;
 }
 
+/* Linux's stack_guard_gap: a stack may not grow within this of the VMA below. */
+#define STACK_GUARD_GAP (256 * 4096ull)
+
+/*
+ * A fault just below a VM_GROWSDOWN VMA extends it down to the faulting
+ * page (as Linux's expand_stack), within RLIMIT_STACK and never closer
+ * than the guard gap to the mapping below. Returns true when it grew.
+ */
+static bool uspace_grow_stack(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vma_find(&mm->vmas, addr);
+	if (!v || v->start <= addr || !(v->flags & VM_GROWSDOWN))
+		return false;
+	uint64_t new_start = addr & ~(PAGE_SIZE - 1);
+	struct task *t = current;
+	uint64_t limit = t ? t->rlimits[RLIMIT_STACK].cur : 8ull << 20;
+	if (v->end - new_start > limit)
+		return false;
+	struct vma *prev = vma_prev(v);
+	if (prev && new_start < prev->end + STACK_GUARD_GAP)
+		return false;
+	uint64_t out;
+	int prot = (int)(v->flags & VM_PROT_MASK);
+	return mm_mmap(mm, new_start, v->start - new_start, prot,
+		       MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN, NULL, 0,
+		       &out) == 0;
+}
+
 int uspace_page_fault(struct trap_frame *tf)
 {
 	uint64_t addr = read_cr2();
@@ -57,6 +88,19 @@ int uspace_page_fault(struct trap_frame *tf)
 		return 0;
 	if (from_kernel && cpu_features.smap_on && !(tf->rflags & RFLAGS_AC))
 		return 0;
-	return mm_fault(uspace_current, addr, fault_access(tf->error),
-			(tf->error & PF_PRESENT) != 0) == FAULT_OK;
+	enum mm_access access = fault_access(tf->error);
+	bool present = (tf->error & PF_PRESENT) != 0;
+	enum fault_result r = mm_fault(uspace_current, addr, access, present);
+	if (r == FAULT_SIGSEGV && !present && uspace_grow_stack(uspace_current, addr))
+		r = mm_fault(uspace_current, addr, access, present);
+	if (r == FAULT_OK)
+		return 1;
+	if (from_kernel) {
+		/* copy_to/from_user: -EFAULT through the exception table; no memory kills. */
+		if (r == FAULT_OOM && current && current->pid > 0)
+			proc_user_fault(tf, addr, r);
+		return 0;
+	}
+	proc_user_fault(tf, addr, r);
+	return 1;
 }

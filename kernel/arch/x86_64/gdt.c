@@ -40,6 +40,8 @@ static void gdt_set_tss(void)
 	gdt[6] = base >> 32;
 }
 
+void gdt_set_kernel_stack(uint64_t top) { tss.rsp[0] = top; }
+
 void gdt_init(void)
 {
 	struct {

@@ -1,13 +1,17 @@
 /*
  * arch/x86_64/trap.c - the IDT and the dispatcher every vector goes
- * through: exceptions are fixed up (kernel/extable.h) or panic; device
- * vectors call their registered handler and acknowledge the local APIC.
+ * through: user page faults go to mmcore, other user exceptions become
+ * signals, kernel exceptions are fixed up (kernel/extable.h) or panic;
+ * device vectors call their registered handler and acknowledge the local
+ * APIC (the timer also drives the scheduler). Every return to user mode
+ * passes through signal delivery.
  */
 #include "kernel/trap.h"
 
 #include "kernel/apic.h"
 #include "kernel/extable.h"
 #include "kernel/panic.h"
+#include "kernel/task.h"
 #include "kernel/uspace.h"
 
 struct idt_gate {
@@ -73,18 +77,26 @@ void trap_set_handler(unsigned vector, irq_handler handler)
 void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned vec = (unsigned)tf->vector;
+	bool from_user = (tf->cs & 3) == 3;
 	if (vec < 32) {
-		if (vec == VEC_PF && uspace_page_fault(tf))
+		if (vec == VEC_PF && uspace_page_fault(tf)) {
+			/* resolved, or a signal is now pending for the user task */
+		} else if (from_user) {
+			proc_user_exception(tf);
+		} else if (extable_fixup(tf)) {
 			return;
-		if (extable_fixup(tf))
-			return;
-		panic_trap(tf);
+		} else {
+			panic_trap(tf);
+		}
+	} else if ((vec >= VEC_PIC_BASE && vec < VEC_PIC_BASE + 16) || vec == VEC_SPURIOUS) {
+		return; /* spurious (the masked 8259s included): no EOI */
+	} else {
+		if (handlers[vec])
+			handlers[vec](tf);
+		if (vec == VEC_TIMER)
+			sched_tick(tf);
+		apic_eoi();
 	}
-	if (vec >= VEC_PIC_BASE && vec < VEC_PIC_BASE + 16)
-		return; /* spurious from the masked 8259s: no EOI */
-	if (vec == VEC_SPURIOUS)
-		return;
-	if (handlers[vec])
-		handlers[vec](tf);
-	apic_eoi();
+	if (from_user)
+		proc_return_to_user(tf);
 }

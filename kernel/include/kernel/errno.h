@@ -145,5 +145,7 @@
  * user space; as Linux's include/linux/errno.h).
  */
 #define ERESTARTSYS 512
+#define ERESTARTNOINTR 513 /* always restarted */
+#define ERESTARTNOHAND 514 /* restarted unless a handler ran (pause, sigsuspend) */
 
 #endif

@@ -33,8 +33,10 @@ struct syscall_entry {
 	long sys_##name_(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,   \
 			 uint64_t a5)
 
-/* Build the dispatch table from the .syscalls section and program the SYSCALL MSRs. */
+/* Build the dispatch table from the .syscalls section and program the MSRs. */
 void syscall_init(void);
+/* Program the SYSCALL MSRs (arch/x86_64/syscall_msr.c). */
+void syscall_msr_init(void);
 /* Called by the SYSCALL entry stub with the saved user registers. */
 void syscall_dispatch(struct trap_frame *tf);
 /* Number of registered system calls (for the boot log and the closing note). */

@@ -74,7 +74,8 @@ struct task {
 	int stop_report;            /* wait status of a stop/continue not yet reported, 0 if none */
 	struct waitq child_wait;    /* a child changed state (wait4) */
 	struct task *vfork_parent;  /* parent sleeping until this child execs or exits */
-	bool vfork_done;
+	bool vfork_done;            /* (in the parent) the vfork child let go of the mm */
+	int exit_signal;            /* sent to the parent at exit (clone's CSIGNAL), 0 none */
 
 	struct mm *mm;
 	bool mm_borrowed;           /* vfork child running in its parent's mm */
@@ -114,12 +115,26 @@ struct task {
 	long syscall_nr;
 };
 
+/* Hooks of the trap and syscall paths into kernel/proc. */
+/* Set up the scheduler with the boot context as the idle task. */
+void sched_init(void);
+/* Timer interrupt: accounting, timed wake-ups, ask for a switch. */
+void sched_tick(struct trap_frame *tf);
+/* Before any return to user mode: reschedule if asked, deliver signals. */
+void proc_return_to_user(struct trap_frame *tf);
+/* A CPU exception raised in user mode that is not a resolved page fault. */
+void proc_user_exception(struct trap_frame *tf);
+/* A user page fault mmcore refused (result: enum fault_result): signal, or SIGKILL for OOM. */
+void proc_user_fault(struct trap_frame *tf, uint64_t addr, int result);
+
 /* The task running on this CPU. */
 struct task *current_task(void);
 #define current (current_task())
 
 /* The task with this pid, or NULL (zombies included). */
 struct task *task_find(int pid);
+/* First of all tasks (zombies included); iterate through all_next. */
+struct task *task_first(void);
 /* The init process (pid 1), or NULL before it exists. */
 struct task *task_init_process(void);
 

@@ -44,5 +44,7 @@ const char *trap_name(unsigned vector);
 
 /* Load the kernel GDT and TSS (IST stacks for #DF and NMI). */
 void gdt_init(void);
+/* Stack the CPU switches to on an interrupt from user mode (TSS RSP0). */
+void gdt_set_kernel_stack(uint64_t top);
 
 #endif

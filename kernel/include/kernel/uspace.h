@@ -23,8 +23,11 @@ void uspace_switch(struct mm *mm);
 
 /*
  * Page fault on a user address: resolve it through mm_fault() for the
- * current address space. Returns 1 when the access can be retried, 0 when
- * it is a real fault (SIGSEGV/SIGBUS/OOM, SMAP/SMEP violation, no mm).
+ * current address space (growing a VM_GROWSDOWN stack when the fault is
+ * just below it). Returns 1 when the access can be retried or, for a
+ * fault in user mode that mmcore refused, the signal (SIGSEGV, SIGBUS, or
+ * SIGKILL for no memory) is pending for the task; 0 when the kernel
+ * itself faulted (exception fixup or panic) or there is no mm.
  */
 int uspace_page_fault(struct trap_frame *tf);
 

@@ -24,10 +24,10 @@ struct waitq {
 void waitq_init(struct waitq *q);
 /*
  * Sleep until cond(arg) is true (checked with interrupts off, so a wake-up
- * between the check and the sleep is never lost). Returns 0, or -EINTR
- * when a signal is pending for the current task (-ERESTARTSYS when the
- * signal's handler asks for SA_RESTART; syscall exit turns it into a
- * restart or EINTR).
+ * between the check and the sleep is never lost). Returns 0, or
+ * -ERESTARTSYS when a signal is pending for the current task: return it
+ * as the system call's result and the way out to user mode turns it into
+ * -EINTR or a restart of the call, as Linux does (SA_RESTART).
  */
 int waitq_wait(struct waitq *q, bool (*cond)(void *arg), void *arg);
 /* The same, also returning -ETIMEDOUT once time_ns() reaches deadline_ns (0: none). */
