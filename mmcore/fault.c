@@ -51,28 +51,39 @@ static bool fault_leaf_allows(pte_t e, enum mm_access access)
 	return true;
 }
 
-/* Route a fault whose access the VMA allows. */
+/* A leaf is there: retry (stale TLB), write-protect fault, or refusal. */
+static enum fault_result fault_on_leaf(struct fault *f, pte_t e, bool huge)
+{
+	if (fault_leaf_allows(e, f->access))
+		return FAULT_OK;
+	/* Only a write can be refused by a present leaf the VMA allows. */
+	if (!f->write || !pte_present(e))
+		return FAULT_SIGSEGV;
+	return huge ? do_huge_wp_page(f) : do_wp_page(f);
+}
+
+/*
+ * Route a fault whose access the VMA allows. One walk to the PTE answers
+ * the common cases; the PD entry is read only when a 2 MiB leaf covers
+ * the address.
+ */
 static enum fault_result fault_route(struct fault *f)
 {
-	pte_t pd = f->pde ? *f->pde : 0;
 	enum fault_result r;
+	int err = 0;
 
-	if (!pte_none(pd) && pte_huge(pd)) {
-		if (fault_leaf_allows(pd, f->access))
-			return FAULT_OK;
-		/* Only a write can be refused by a leaf the VMA allows. */
-		return f->write && pte_present(pd) ? do_huge_wp_page(f) : FAULT_SIGSEGV;
+	f->pte = pt_walk(f->mm->root_pfn, f->addr, 1, false, &f->pt_table, &err);
+	if (f->pte && !pte_none(*f->pte))
+		return fault_on_leaf(f, *f->pte, false);
+	if (!f->pte && err == -MM_EEXIST) {
+		f->pde = pt_walk(f->mm->root_pfn, f->addr, 2, false, &f->pd_table, NULL);
+		return fault_on_leaf(f, *f->pde, true);
 	}
-	if (pte_none(pd) && fault_thp_allowed(f->vma, f->addr)) {
+	/* No page table below the PD entry: a 2 MiB page may fit. */
+	if (!f->pte && fault_thp_allowed(f->vma, f->addr)) {
 		r = do_huge_anonymous_page(f);
 		if (r != FAULT_FALLBACK)
 			return r;
-	}
-	fault_walk_pte(f);
-	if (f->pte && !pte_none(*f->pte)) {
-		if (fault_leaf_allows(*f->pte, f->access))
-			return FAULT_OK;
-		return f->write && pte_present(*f->pte) ? do_wp_page(f) : FAULT_SIGSEGV;
 	}
 	if (f->vma->file)
 		return do_file_fault(f);
@@ -112,7 +123,6 @@ enum fault_result mm_fault(struct mm *mm, uint64_t addr, enum mm_access access,
 		.access = access,
 		.write = access == MM_ACCESS_WRITE,
 	};
-	f.pde = pt_walk(mm->root_pfn, f.addr, 2, false, &f.pd_table, NULL);
 	r = fault_route(&f);
 	mm_after_op(mm);
 	return fault_count(mm, r);

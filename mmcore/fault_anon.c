@@ -36,9 +36,14 @@ static unsigned faultaround_window(void)
 /* Map the zero page read-only at f->addr. */
 static enum fault_result anon_map_zero(struct fault *f)
 {
-	pte_t flags = mm_vma_pte_flags(f->vma) & ~PTE_RW;
-	int err = pt_map(f->mm->root_pfn, f->addr, page_to_pfn(mm_zero_page), flags);
+	pte_t flags = (mm_vma_pte_flags(f->vma) & ~PTE_RW) | PTE_P;
+	uint64_t zpfn = page_to_pfn(mm_zero_page);
+	int err = 0;
 
+	if (f->pte)
+		pt_entry_set(f->pt_table, f->pte, pte_mk(zpfn, flags));
+	else
+		err = pt_map(f->mm->root_pfn, f->addr, zpfn, flags);
 	if (err == -MM_ENOMEM)
 		return FAULT_OOM;
 	f->mm->stats->faults_anon_zero++;
@@ -116,14 +121,22 @@ static void fa_free(struct fa_window *w)
 static enum fault_result anon_write(struct fault *f)
 {
 	struct fa_window w;
+	pte_t flags;
 	int mapped;
 
 	fa_window_pick(f, &w);
 	mm_anon_id_ensure(f->vma);
 	if (!fa_alloc(f, &w))
 		return FAULT_OOM;
-	mapped = pt_map_batch(f->mm->root_pfn, w.start, w.pfns, w.n,
-			      mm_vma_pte_flags(f->vma) | PTE_A | PTE_D);
+	flags = mm_vma_pte_flags(f->vma) | PTE_A | PTE_D;
+	if (w.allocated == 1 && f->pte) {
+		/* Just the faulting page, into a table we already hold: no walk. */
+		pt_entry_set(f->pt_table, f->pte, pte_mk(w.pfns[(f->addr - w.start) >> PAGE_SHIFT],
+							 flags | PTE_P));
+		mapped = 1;
+	} else {
+		mapped = pt_map_batch(f->mm->root_pfn, w.start, w.pfns, w.n, flags);
+	}
 	if (mapped < 0) {
 		fa_free(&w);
 		return FAULT_OOM;

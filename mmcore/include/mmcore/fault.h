@@ -24,7 +24,7 @@ struct fault {
 	uint64_t addr;           /* page-aligned faulting address */
 	enum mm_access access;
 	bool write;              /* access == MM_ACCESS_WRITE */
-	pte_t *pde;              /* PD entry covering addr, or NULL (no table) */
+	pte_t *pde;              /* PD entry, looked up only for a 2 MiB leaf */
 	struct page *pd_table;   /* the table page holding *pde */
 	pte_t *pte;              /* PT entry for addr, or NULL (no PT table) */
 	struct page *pt_table;   /* the table page holding *pte */
