@@ -46,6 +46,9 @@ static int open_pick_ops(struct inode *ino, unsigned flags, const struct file_op
 	case S_IFCHR:
 		*ops = chrdev_ops(ino->rdev);
 		return *ops ? 0 : -ENXIO;
+	case S_IFIFO:
+		*ops = NULL; /* fifo_open gives the pipe's own */
+		return 0;
 	case S_IFLNK:
 		return -ELOOP; /* only reached with O_NOFOLLOW */
 	default:
