@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "fuzz_input.h"
+#include "fuzz_machine.h"
 #include "mmcore/buddy.h"
 #include "sim_phys.h"
 #include "sim_platform.h"
@@ -246,20 +247,11 @@ static bool buddy_step(struct fuzz_input *in)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool ready;
 	struct fuzz_input in;
 
-	if (!ready) {
-		if (sim_phys_init(FB_MEM) != 0)
-			abort();
-		ready = true;
-	}
 	/* A fresh machine: every frame reserved, then the input's ranges. */
-	page_init(page_map, page_base_pfn, page_nr);
-	buddy_init();
+	fuzz_machine_reset(FB_MEM, false);
 	memset(&fb, 0, sizeof(fb));
-	sim_fail_countdown = 0;
-	sim_fail_every = 0;
 	fuzz_input_init(&in, data, size);
 	for (unsigned n = 1 + fuzz_u8(&in) % 4; n; n--) {
 		uint64_t start = fuzz_below(&in, FB_FRAMES);

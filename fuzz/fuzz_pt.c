@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fuzz_input.h"
+#include "fuzz_machine.h"
 #include "mmcore/buddy.h"
 #include "mmcore/pt.h"
 #include "sim_phys.h"
@@ -469,6 +470,22 @@ static void fp_map_batch(unsigned s, unsigned r, unsigned idx, unsigned n, uint6
 	}
 }
 
+/* Unmap every leaf of region r in space s (the model's copy too); tables stay. */
+static void fp_region_clear(unsigned s, unsigned r)
+{
+	struct fp_region *reg = &fp.r[s][r];
+
+	if (reg->huge)
+		FUZZ_EXPECT(pt_unmap_huge(fp.root[s], fp_region_va[r], NULL) == 0,
+			    "pt_unmap_huge of a mapped 2 MiB leaf failed");
+	for (unsigned i = 0; i < PT_ENTRIES && !reg->huge; i++)
+		if (reg->e[i])
+			FUZZ_EXPECT(pt_unmap(fp.root[s], fp_va(r, i), NULL) == 0,
+				    "pt_unmap of a mapped leaf failed");
+	reg->huge = false;
+	memset(reg->e, 0, sizeof(reg->e));
+}
+
 struct fp_copy {
 	unsigned dst;
 	bool wrprotect;
@@ -499,16 +516,8 @@ static void fp_copy_range(unsigned dst, unsigned r0, unsigned r1, bool wrprotect
 	uint64_t start = fp_region_va[r0], end = fp_region_va[r1 - 1] + HUGE_SIZE;
 
 	/* The destination range must be empty, as in fork: clear it first. */
-	for (unsigned r = r0; r < r1; r++) {
-		struct fp_region *d = &fp.r[dst][r];
-		if (d->huge)
-			FUZZ_EXPECT(pt_unmap_huge(fp.root[dst], fp_region_va[r], NULL) == 0, "unmap_huge");
-		for (unsigned i = 0; i < PT_ENTRIES && !d->huge; i++)
-			if (d->e[i])
-				FUZZ_EXPECT(pt_unmap(fp.root[dst], fp_va(r, i), NULL) == 0, "unmap");
-		d->huge = false;
-		memset(d->e, 0, sizeof(d->e));
-	}
+	for (unsigned r = r0; r < r1; r++)
+		fp_region_clear(dst, r);
 	int rc = pt_copy_range(fp.root[dst], fp.root[src], start, end, fp_copy_leaf, &c);
 	/* The iterator leaves flushing to its caller, as fork does. */
 	if (wrprotect)
@@ -628,14 +637,8 @@ static void fp_teardown(uint64_t free_before)
 	fp.inject = false;
 	fp_check_all();
 	for (unsigned s = 0; s < FP_SPACES; s++) {
-		for (unsigned r = 0; r < FP_REGIONS; r++) {
-			struct fp_region *reg = &fp.r[s][r];
-			if (reg->huge)
-				FUZZ_EXPECT(pt_unmap_huge(fp.root[s], fp_region_va[r], NULL) == 0, "teardown");
-			for (unsigned i = 0; i < PT_ENTRIES && !reg->huge; i++)
-				if (reg->e[i])
-					FUZZ_EXPECT(pt_unmap(fp.root[s], fp_va(r, i), NULL) == 0, "teardown");
-		}
+		for (unsigned r = 0; r < FP_REGIONS; r++)
+			fp_region_clear(s, r);
 		pt_free_empty(fp.root[s], 0, USER_VA_END);
 		pt_check(fp.root[s], NULL);
 		pt_destroy(fp.root[s]);
@@ -650,21 +653,12 @@ static void fp_teardown(uint64_t free_before)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool ready;
 	struct fuzz_input in;
 	uint64_t free_before;
 
-	if (!ready) {
-		if (sim_phys_init(FP_MEM) != 0)
-			abort();
-		ready = true;
-	}
-	page_init(page_map, page_base_pfn, page_nr);
-	buddy_init();
-	buddy_add_range(page_base_pfn, page_base_pfn + page_nr);
+	fuzz_machine_reset(FP_MEM, true);
 	memset(&fp, 0, sizeof(fp));
 	memset(fp_tlb, 0, sizeof(fp_tlb));
-	sim_fail_countdown = sim_fail_every = 0;
 	free_before = buddy_free_pages();
 	for (unsigned b = 0; b < FP_DATA_BLOCKS; b++) {
 		fp.data_pg[b] = buddy_alloc(HUGE_ORDER);

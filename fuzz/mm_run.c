@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz_input.h"
+#include "fuzz_machine.h"
 #include "mm_run.h"
 #include "model_mm.h"
 #include "mmcore/buddy.h"
@@ -871,19 +872,10 @@ static bool mm_step(struct fuzz_input *in)
 
 static void fm_machine_start(struct fuzz_input *in, FILE *trace)
 {
-	static bool ready;
 	static const char *const names[FM_FILES] = {"f0", "f1"};
 
-	if (!ready) {
-		if (sim_phys_init(FM_MEM) != 0)
-			abort();
-		ready = true;
-	}
-	page_init(page_map, page_base_pfn, page_nr);
-	buddy_init();
-	buddy_add_range(page_base_pfn, page_base_pfn + page_nr);
+	fuzz_machine_reset(FM_MEM, true);
 	sim_tlb_reset();
-	sim_fail_countdown = sim_fail_every = 0;
 	memset(&fm, 0, sizeof(fm));
 	fm.out = trace;
 	model_init(&fm.m);
