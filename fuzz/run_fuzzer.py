@@ -140,6 +140,9 @@ def main():
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
+    # long runs work in their own directory: make every path absolute
+    for key in ("fuzz_dir", "work_dir", "program"):
+        setattr(args, key, os.path.abspath(getattr(args, key)))
     flags = option_flags(args.fuzz_dir, args.target)
     if args.mode == "replay":
         return replay(args, flags)
