@@ -52,8 +52,8 @@ static void test_groups(void)
     check(getpgid(999999) == -1 && errno == ESRCH, "getpgid of no process: ESRCH", "errno %d",
           errno);
     errno = 0;
-    check(setpgid(-1, 0) == -1 && errno == EINVAL, "setpgid with a negative pgid: EINVAL", "errno %d",
-          errno);
+    check(setpgid(0, -5) == -1 && errno == EINVAL, "setpgid with a negative pgid: EINVAL",
+          "errno %d", errno);
     kill(child, SIGKILL);
     waitpid(child, &status, 0);
 }
