@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "gen.h"
+#include "native.h"
 #include "replay.h"
 #include "trace_lex.h"
 
@@ -18,12 +20,14 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  replay [--check] [--json] [--quiet] FILE...   replay traces ('-' = stdin)\n"
+	"  replay --native FILE...                      run traces for real on this host\n"
+	"  diff [--no-state] [--quiet] FILE...          compare the simulator with the host\n"
 	"  gen KIND [OPTIONS]                           write a synthetic trace to stdout\n"
 	"\n"
 	"  sim --help, sim replay --help, sim gen --help describe every option.\n";
 
 static const char usage_replay[] =
-	"usage: sim replay [--check] [--json] [--quiet] FILE...\n"
+	"usage: sim replay [--native] [--check] [--json] [--quiet] FILE...\n"
 	"\n"
 	"Replay each trace FILE ('-' reads standard input) on a fresh simulated\n"
 	"machine and check every `=> outcome`, every `expect` record, mmcore's\n"
@@ -34,7 +38,22 @@ static const char usage_replay[] =
 	"  --check   run mm_check over all live address spaces after every event\n"
 	"  --json    print each file's summary as one JSON object on one line\n"
 	"  --quiet   print no summary (failures still go to stderr)\n"
+	"  --native  run the trace for real on this host (the Linux oracle), one\n"
+	"            host process per trace pid, and report the same way\n"
 	"  --help    this text\n"
+	"\n"
+	"Natively: names bind the addresses Linux chose; absolute addresses in\n"
+	"the simulator's heap window (0x1000000 + 256 MiB) and every `brk ADDR`\n"
+	"are moved to the host process's own heap start; `thp always` is had\n"
+	"with MADV_HUGEPAGE on each private anonymous mapping (the host policy\n"
+	"is `madvise`), `thp never` with PR_SET_THP_DISABLE; file and shared\n"
+	"mappings get MADV_RANDOM (no file fault-around); an exec access checks\n"
+	"the VMA's x and then loads. `faultaround` is ignored (Linux has no\n"
+	"anonymous fault-around). vmas/rss/anon_huge come from /proc/PID/smaps,\n"
+	"without the runner's own mappings. Not applicable natively (exit 2):\n"
+	"`mem` (OOM cannot be reproduced), files over 1 GiB, and any range that\n"
+	"meets the runner's own mappings. The summary's fault count is the\n"
+	"workers' minor faults; the mmcore counters stay 0.\n"
 	"\n"
 	"Failures are reported on stderr as FILE:LINE: message.\n"
 	"exit status: 0 everything held, 1 an outcome, expectation or leak check\n"
@@ -74,7 +93,7 @@ static int cmd_replay(int argc, char **argv)
 {
 	struct replay_opts opts = {0};
 	int worst = 0, nfiles = 0;
-	bool options_done = false;
+	bool options_done = false, native = false;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -88,6 +107,8 @@ static int cmd_replay(int argc, char **argv)
 			opts.json = true;
 		else if (strcmp(a, "--quiet") == 0)
 			opts.quiet = true;
+		else if (strcmp(a, "--native") == 0)
+			native = true;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(usage_replay, stdout);
 			return 0;
@@ -107,7 +128,7 @@ static int cmd_replay(int argc, char **argv)
 		}
 		if (!options_done && a[0] == '-' && strcmp(a, "-") != 0)
 			continue;
-		rc = replay_file(a, &opts, &sum);
+		rc = native ? native_replay_file(a, &opts, &sum, NULL) : replay_file(a, &opts, &sum);
 		if (!opts.quiet)
 			replay_summary_print(&sum, opts.json);
 		if (rc > worst)
@@ -202,6 +223,9 @@ static int cmd_gen(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* A worker of `replay --native`: a fresh image that must stay lean. */
+	if (argc == 3 && strcmp(argv[1], NATIVE_WORKER_ARG) == 0)
+		native_worker_main(argv[2]);
 	if (argc < 2)
 		return usage_error(usage_main, "%s", "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -213,5 +237,7 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 2, argv + 2);
 	if (strcmp(argv[1], "gen") == 0)
 		return cmd_gen(argc - 2, argv + 2);
+	if (strcmp(argv[1], "diff") == 0)
+		return diff_main(argc - 2, argv + 2);
 	return usage_error(usage_main, "unknown command '%s'", argv[1]);
 }

@@ -1,0 +1,398 @@
+/*
+ * simulator/native_worker.c - a worker of the native runner: one host
+ * process standing for one trace pid. It does each command it is sent for
+ * real (mmap, munmap, mprotect, madvise, mremap, brk, loads and stores,
+ * fork, exec, exit) and answers with the outcome; SIGSEGV and SIGBUS from
+ * an access are caught and become outcomes.
+ *
+ * The worker is `sim` exec'd afresh, and stays lean so that its own memory
+ * barely shows next to the trace's: no malloc, no stdio, static buffers
+ * only, nothing but system calls after start.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mmcore/mm.h"
+#include "native.h"
+#include "native_int.h"
+#include "trace.h"
+
+#define PAGE 4096ull
+
+static sigjmp_buf access_env;
+static volatile sig_atomic_t access_armed;
+static int thp_policy = MM_THP_MADVISE; /* the trace's policy, as emulated here */
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)si;
+	(void)uc;
+	if (!access_armed)
+		_exit(128 + sig); /* a fault outside an access: the worker itself is broken */
+	access_armed = 0;
+	siglongjmp(access_env, sig);
+}
+
+/* Full write of n bytes; false when the controller is gone. */
+static bool sock_write(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static bool sock_read(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	while (n > 0) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+/*
+ * One access at va: 0 (load), 1 (store of byte), 2 (a locked add of 0: a
+ * single write access that leaves the byte as it was). Returns the
+ * outcome; *byte receives a loaded value.
+ */
+static int32_t do_access(uint64_t va, int kind, uint8_t *byte)
+{
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)va;
+	int sig;
+
+	access_armed = 1;
+	sig = sigsetjmp(access_env, 1);
+	if (sig != 0)
+		return sig == SIGBUS ? TRACE_OUT_SIGBUS : TRACE_OUT_SIGSEGV;
+	if (kind == 0)
+		*byte = *p;
+	else if (kind == 1)
+		*p = *byte;
+	else
+		__asm__ volatile("lock addb $0, %0" : "+m"(*p) : : "memory");
+	access_armed = 0;
+	return TRACE_OUT_OK;
+}
+
+/* Linux's answer as an outcome: 0, or the errno. */
+static int32_t sys_outcome(long rc)
+{
+	return rc < 0 ? errno : TRACE_OUT_OK;
+}
+
+static uint64_t heap_start; /* the break when this image started */
+
+static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
+
+/*
+ * Look va up in /proc/self/maps: *end is the end of the VMA holding it
+ * (0 if none; its perms in vma_perms), *next the start of the first VMA
+ * above it (UINT64_MAX if none), *shared_or_file whether that VMA is not
+ * private anonymous.
+ */
+static void maps_lookup(uint64_t va, uint64_t *end, uint64_t *next, bool *shared_or_file)
+{
+	static char buf[1 << 18];
+	size_t n = 0;
+	ssize_t r;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	*end = 0;
+	*next = UINT64_MAX;
+	*shared_or_file = false;
+	vma_perms[0] = 0;
+	if (fd < 0)
+		return;
+	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = 0;
+	for (char *line = buf; *line;) {
+		char *p, *nl = strchr(line, '\n');
+		uint64_t s = strtoull(line, &p, 16), e = strtoull(p + 1, &p, 16);
+		if (va >= s && va < e) {
+			unsigned long long inode;
+			char *perms = vma_perms;
+			memcpy(perms, p + 1, 4);
+			perms[4] = 0;
+			/* perms offset dev inode: an inode other than 0 is a file */
+			p = strchr(p + 1, ' ');
+			p = p ? strchr(p + 1, ' ') : NULL;
+			p = p ? strchr(p + 1, ' ') : NULL;
+			inode = p ? strtoull(p + 1, NULL, 10) : 0;
+			*end = e;
+			*shared_or_file = perms[3] == 's' || inode != 0;
+		} else if (s > va && s < *next) {
+			*next = s;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+}
+
+/*
+ * The trace's THP policy on a new range: `thp always` asks for huge pages
+ * on private anonymous memory (the host's own policy is `madvise`);
+ * `never` is process-wide (PR_SET_THP_DISABLE). File and shared mappings
+ * get MADV_RANDOM, which turns off Linux's file fault-around (the
+ * simulator maps only the page that faulted).
+ */
+static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
+{
+	if (!shared_or_file) {
+		if (thp_policy == MM_THP_ALWAYS)
+			madvise((void *)(uintptr_t)addr, len, MADV_HUGEPAGE);
+	} else {
+		madvise((void *)(uintptr_t)addr, len, MADV_RANDOM);
+	}
+}
+
+static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
+{
+	void *p = mmap((void *)(uintptr_t)c->a1, c->len, c->prot, c->flags, c->fd, (off_t)c->offset);
+	if (p == MAP_FAILED)
+		return errno;
+	*out = (uint64_t)(uintptr_t)p;
+	policy_apply(*out, c->len, !(c->flags & MAP_ANONYMOUS) || (c->flags & MAP_TYPE) == MAP_SHARED);
+	return TRACE_OUT_OK;
+}
+
+static int32_t op_mremap(const struct native_cmd *c, uint64_t *out)
+{
+	void *p = mremap((void *)(uintptr_t)c->a1, c->len, c->len2, c->flags,
+			 (void *)(uintptr_t)c->a2);
+	uint64_t end, next;
+	bool sf;
+	if (p == MAP_FAILED)
+		return errno;
+	*out = (uint64_t)(uintptr_t)p;
+	/* A moved VMA keeps its flags; a grown one is the same VMA, so nothing to do
+	 * unless the kernel made a new VMA for the tail, which it does not. Still,
+	 * applying the policy again is harmless and keeps the VMA's flags uniform. */
+	if (c->len2 > 0) {
+		maps_lookup(*out, &end, &next, &sf);
+		policy_apply(*out, (c->len2 + PAGE - 1) & ~(PAGE - 1), sf);
+	}
+	return TRACE_OUT_OK;
+}
+
+/* brk(2) at a real address; the heap gets the THP policy like any anonymous VMA. */
+static int32_t op_brk(const struct native_cmd *c, uint64_t *out)
+{
+	uint64_t before = (uint64_t)syscall(SYS_brk, 0);
+	*out = (uint64_t)syscall(SYS_brk, (unsigned long)c->a1);
+	if (*out > before && thp_policy == MM_THP_ALWAYS) {
+		uint64_t s = (heap_start + PAGE - 1) & ~(PAGE - 1);
+		uint64_t e = (*out + PAGE - 1) & ~(PAGE - 1);
+		if (e > s)
+			madvise((void *)(uintptr_t)s, e - s, MADV_HUGEPAGE);
+	}
+	return TRACE_OUT_OK; /* brk(2) has no error return */
+}
+
+/*
+ * touch: one access per page of [addr, addr+len). After a signal the touch
+ * resumes past the refusing VMA, or at the next VMA when there is none
+ * (as the simulator does); the outcome is the first signal.
+ */
+static int32_t op_touch(const struct native_cmd *c)
+{
+	uint64_t va = c->a1 & ~(PAGE - 1);
+	uint64_t end = c->len > UINT64_MAX - c->a1 ? UINT64_MAX : c->a1 + c->len;
+	int32_t first = TRACE_OUT_OK;
+	uint8_t byte;
+
+	if (c->len == 0)
+		return TRACE_OUT_OK;
+	while (va < end) {
+		int32_t o = do_access(va, c->access == MM_ACCESS_WRITE ? 2 : 0, &byte);
+		uint64_t next = va + PAGE;
+		if (o != TRACE_OUT_OK) {
+			uint64_t vend, vnext;
+			bool sf;
+			if (first == TRACE_OUT_OK)
+				first = o;
+			maps_lookup(va, &vend, &vnext, &sf);
+			next = vend ? vend : vnext;
+		}
+		if (next <= va)
+			break;
+		va = next;
+	}
+	return first;
+}
+
+/*
+ * An exec access, emulated: refused (SIGSEGV) unless a VMA with x holds
+ * the address, then a load takes the fault (an exec fault maps pages as a
+ * read fault does). Jumping to the trace's bytes would run them.
+ */
+static int32_t op_exec_access(const struct native_cmd *c, uint8_t *byte)
+{
+	uint64_t end, next;
+	bool sf;
+	maps_lookup(c->a1, &end, &next, &sf);
+	if (!end || vma_perms[2] != 'x')
+		return TRACE_OUT_SIGSEGV;
+	return do_access(c->a1, 0, byte);
+}
+
+/* fork(2): the child talks over a new socket whose other end goes to the controller. */
+static int32_t op_fork(int *fd, struct native_reply *rep, int *pass_fd)
+{
+	int sv[2];
+	pid_t pid;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return e;
+	}
+	if (pid == 0) {
+		close(*fd);
+		close(sv[0]);
+		*fd = sv[1];
+		return -1; /* the child: no reply */
+	}
+	close(sv[1]);
+	rep->host_pid = pid;
+	*pass_fd = sv[0];
+	return TRACE_OUT_OK;
+}
+
+/* exec: the address space is replaced by a fresh image of this program. */
+static int32_t op_exec(int fd)
+{
+	char fdstr[16];
+	char *argv[] = {"sim", NATIVE_WORKER_ARG, fdstr, NULL};
+	int flags = fcntl(fd, F_GETFD);
+	snprintf(fdstr, sizeof(fdstr), "%d", fd);
+	fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+	execv("/proc/self/exe", argv);
+	return errno;
+}
+
+/* Send a reply, passing pass_fd along when it is not -1. */
+static bool reply_send(int fd, const struct native_reply *rep, int pass_fd)
+{
+	struct iovec iov = {.iov_base = (void *)rep, .iov_len = sizeof(*rep)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (pass_fd < 0)
+		return sock_write(fd, rep, sizeof(*rep));
+	memset(&u, 0, sizeof(u));
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	return sendmsg(fd, &msg, 0) == (ssize_t)sizeof(*rep);
+}
+
+/* Do command c; returns false when this process must not reply (a fork child). */
+static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *rep, int *pass_fd)
+{
+	uint8_t byte = (uint8_t)c->byte;
+	void *a = (void *)(uintptr_t)c->a1;
+	int32_t o;
+
+	switch (c->op) {
+	case NOP_MMAP: o = op_mmap(c, &rep->value); break;
+	case NOP_MUNMAP: o = sys_outcome(munmap(a, c->len)); break;
+	case NOP_MPROTECT: o = sys_outcome(mprotect(a, c->len, c->prot)); break;
+	case NOP_MADVISE: o = sys_outcome(madvise(a, c->len, c->flags)); break;
+	case NOP_MREMAP: o = op_mremap(c, &rep->value); break;
+	case NOP_BRK: o = op_brk(c, &rep->value); break;
+	case NOP_READ:
+		o = c->access == MM_ACCESS_EXEC ? op_exec_access(c, &byte) : do_access(c->a1, 0, &byte);
+		rep->value = byte;
+		break;
+	case NOP_WRITE: o = do_access(c->a1, 1, &byte); break;
+	case NOP_RMW: o = do_access(c->a1, 2, &byte); break;
+	case NOP_TOUCH: o = op_touch(c); break;
+	case NOP_FORK:
+		o = op_fork(fd, rep, pass_fd);
+		if (o < 0)
+			return false;
+		break;
+	case NOP_EXEC: o = op_exec(*fd); break;
+	case NOP_EXIT: _exit(0);
+	case NOP_THP:
+		thp_policy = c->flags;
+		if (thp_policy == MM_THP_NEVER)
+			prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+		o = TRACE_OUT_OK;
+		break;
+	default: o = MM_EINVAL; break;
+	}
+	rep->outcome = o;
+	return true;
+}
+
+int native_worker_main(const char *fdarg)
+{
+	int fd = atoi(fdarg);
+	struct sigaction sa;
+	struct native_reply ready = {0};
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	signal(SIGCHLD, SIG_IGN); /* forked workers are reaped by the kernel */
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	heap_start = (uint64_t)syscall(SYS_brk, 0);
+	ready.host_pid = getpid();
+	ready.brk_base = heap_start;
+	if (!sock_write(fd, &ready, sizeof(ready)))
+		_exit(1);
+	for (;;) {
+		struct native_cmd c;
+		struct native_reply rep;
+		int pass_fd = -1;
+		if (!sock_read(fd, &c, sizeof(c)))
+			_exit(0); /* the controller is gone */
+		memset(&rep, 0, sizeof(rep));
+		if (!worker_do(&c, &fd, &rep, &pass_fd))
+			continue;
+		if (!reply_send(fd, &rep, pass_fd))
+			_exit(1);
+		if (pass_fd >= 0)
+			close(pass_fd);
+	}
+}
