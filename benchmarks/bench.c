@@ -121,13 +121,18 @@ static int pages_write_verify(volatile unsigned char *p, size_t len, unsigned ch
 	return 0;
 }
 
+/* Map len bytes of private anonymous read-write memory; MAP_FAILED on failure. */
+static void *map_anon(size_t len)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
 /* Map len bytes of anonymous memory aligned to `align` (a power of two) by
  * over-mapping and trimming; returns MAP_FAILED on failure. */
 static void *mmap_aligned(size_t len, size_t align)
 {
 	size_t span = len + align;
-	unsigned char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *raw = map_anon(span);
 	uintptr_t start;
 
 	if (raw == MAP_FAILED)
@@ -142,36 +147,32 @@ static void *mmap_aligned(size_t len, size_t align)
 
 /* ---- plain system calls ---- */
 
-static int bench_getpid(struct run *r)
+/* Time calls of a system call without arguments; one call before the clock
+ * finds out whether the kernel has it at all. */
+static int bench_syscall0(struct run *r, long nr, const char *call)
 {
+	if (syscall(nr) < 0)
+		return fail(r, call);
 	uint64_t t0 = clock_ns();
-
 	for (long i = 0; i < r->iters; i++)
-		(void)syscall(SYS_getpid);
+		(void)syscall(nr);
 	r->ns = clock_ns() - t0;
 	return 0;
+}
+
+static int bench_getpid(struct run *r)
+{
+	return bench_syscall0(r, SYS_getpid, "getpid");
 }
 
 static int bench_gettid(struct run *r)
 {
-	if (syscall(SYS_gettid) < 0)
-		return fail(r, "gettid");
-	uint64_t t0 = clock_ns();
-	for (long i = 0; i < r->iters; i++)
-		(void)syscall(SYS_gettid);
-	r->ns = clock_ns() - t0;
-	return 0;
+	return bench_syscall0(r, SYS_gettid, "gettid");
 }
 
 static int bench_getuid(struct run *r)
 {
-	if (syscall(SYS_getuid) < 0)
-		return fail(r, "getuid");
-	uint64_t t0 = clock_ns();
-	for (long i = 0; i < r->iters; i++)
-		(void)syscall(SYS_getuid);
-	r->ns = clock_ns() - t0;
-	return 0;
+	return bench_syscall0(r, SYS_getuid, "getuid");
 }
 
 static int bench_getpriority(struct run *r)
@@ -375,53 +376,55 @@ static int bench_pread(struct run *r)
 
 /* ---- path lookups ---- */
 
-static int bench_open_close(struct run *r)
+/* Run `iters` rounds of fn(path) on a fresh 4 KiB file in /tmp. */
+static int bench_on_path(struct run *r, const char *path, int (*fn)(const char *path),
+			 const char *call)
 {
-	int fd = file_prepare(TMP_OPEN, 0);
+	int fd = file_prepare(path, PAGE);
 
 	if (fd < 0)
 		return fail(r, "open");
 	close(fd);
 	uint64_t t0 = clock_ns();
-	for (long i = 0; i < r->iters; i++) {
-		fd = open(TMP_OPEN, O_RDWR);
-		if (fd < 0)
-			return fail(r, "open");
-		close(fd);
-	}
+	for (long i = 0; i < r->iters; i++)
+		if (fn(path) < 0)
+			return fail(r, call);
 	r->ns = clock_ns() - t0;
 	return 0;
+}
+
+static int op_open_close(const char *path)
+{
+	int fd = open(path, O_RDWR);
+
+	return fd < 0 ? -1 : close(fd);
+}
+
+static int op_stat(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st);
+}
+
+static int op_access(const char *path)
+{
+	return access(path, R_OK);
+}
+
+static int bench_open_close(struct run *r)
+{
+	return bench_on_path(r, TMP_OPEN, op_open_close, "open");
 }
 
 static int bench_stat(struct run *r)
 {
-	struct stat st;
-	int fd = file_prepare(TMP_FILE, PAGE);
-
-	if (fd < 0)
-		return fail(r, "open");
-	close(fd);
-	uint64_t t0 = clock_ns();
-	for (long i = 0; i < r->iters; i++)
-		if (stat(TMP_FILE, &st) < 0)
-			return fail(r, "stat");
-	r->ns = clock_ns() - t0;
-	return 0;
+	return bench_on_path(r, TMP_FILE, op_stat, "stat");
 }
 
 static int bench_access(struct run *r)
 {
-	int fd = file_prepare(TMP_FILE, PAGE);
-
-	if (fd < 0)
-		return fail(r, "open");
-	close(fd);
-	uint64_t t0 = clock_ns();
-	for (long i = 0; i < r->iters; i++)
-		if (access(TMP_FILE, R_OK) < 0)
-			return fail(r, "access");
-	r->ns = clock_ns() - t0;
-	return 0;
+	return bench_on_path(r, TMP_FILE, op_access, "access");
 }
 
 static int bench_readlink(struct run *r)
@@ -743,25 +746,32 @@ static int bench_waitid(struct run *r)
 
 /* ---- memory ---- */
 
+/* The timed part of the mmap_fault benchmarks: write and read back every
+ * page of [p, p+len), then unmap it. */
+static int pages_fault_unmap(struct run *r, unsigned char *p, size_t len, unsigned char salt)
+{
+	if (pages_write_verify(p, len, salt) < 0) {
+		errno = EPROTO;
+		return fail(r, "page readback");
+	}
+	if (munmap(p, len) < 0)
+		return fail(r, "munmap");
+	return 0;
+}
+
 /* Map iters pages, write and read back every one, unmap: one iteration is
  * one page, the mmap and munmap amortised over them. */
 static int bench_mmap_fault(struct run *r)
 {
 	size_t len = (size_t)r->iters * PAGE;
 	uint64_t t0 = clock_ns();
-	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = map_anon(len);
 
 	if (p == MAP_FAILED)
 		return fail(r, "mmap");
-	if (pages_write_verify(p, len, 1) < 0) {
-		errno = EPROTO;
-		return fail(r, "page readback");
-	}
-	if (munmap(p, len) < 0)
-		return fail(r, "munmap");
+	int err = pages_fault_unmap(r, p, len, 1);
 	r->ns = clock_ns() - t0;
-	return 0;
+	return err;
 }
 
 /* As mmap_fault on a 2 MiB-aligned region with MADV_HUGEPAGE: what a kernel
@@ -777,14 +787,9 @@ static int bench_mmap_fault_huge(struct run *r)
 	/* A kernel without THP says EINVAL; the benchmark still measures it. */
 	(void)madvise(p, len, MADV_HUGEPAGE);
 	uint64_t t0 = clock_ns();
-	if (pages_write_verify(p, len, 2) < 0) {
-		errno = EPROTO;
-		return fail(r, "page readback");
-	}
-	if (munmap(p, len) < 0)
-		return fail(r, "munmap");
+	int err = pages_fault_unmap(r, p, len, 2);
 	r->ns = clock_ns() - t0;
-	return 0;
+	return err;
 }
 
 static int bench_mmap_munmap(struct run *r)
@@ -792,8 +797,7 @@ static int bench_mmap_munmap(struct run *r)
 	uint64_t t0 = clock_ns();
 
 	for (long i = 0; i < r->iters; i++) {
-		void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p = map_anon(PAGE);
 		if (p == MAP_FAILED)
 			return fail(r, "mmap");
 		if (munmap(p, PAGE) < 0)
@@ -806,8 +810,7 @@ static int bench_mmap_munmap(struct run *r)
 /* One iteration: read-only then read-write again, on a whole touched page. */
 static int bench_mprotect(struct run *r)
 {
-	unsigned char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = map_anon(PAGE);
 	int err = 0;
 
 	if (p == MAP_FAILED)
@@ -830,8 +833,7 @@ static int bench_mprotect(struct run *r)
 static int bench_mprotect_split(struct run *r)
 {
 	size_t len = 64 * PAGE;
-	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = map_anon(len);
 	int err = 0;
 
 	if (p == MAP_FAILED)
@@ -854,8 +856,7 @@ static int bench_mprotect_split(struct run *r)
 static int bench_madvise_dontneed(struct run *r)
 {
 	size_t len = 16 * PAGE;
-	volatile unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile unsigned char *p = map_anon(len);
 	int err = 0;
 
 	if (p == MAP_FAILED)
@@ -885,8 +886,7 @@ static int bench_mremap_grow(struct run *r)
 {
 	const size_t cap = 4 * MIB;
 	size_t len = PAGE;
-	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = map_anon(len);
 
 	if (p == MAP_FAILED)
 		return fail(r, "mmap");
@@ -896,8 +896,7 @@ static int bench_mremap_grow(struct run *r)
 		if (len == cap) {
 			munmap(p, len);
 			len = PAGE;
-			p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			p = map_anon(len);
 			if (p == MAP_FAILED)
 				return fail(r, "mmap");
 			p[0] = 1;
@@ -948,8 +947,7 @@ static int bench_brk(struct run *r)
 static int bench_fork_cow(struct run *r)
 {
 	const size_t len = 32 * MIB;
-	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = map_anon(len);
 	int status, err = 0;
 
 	if (p == MAP_FAILED)
@@ -989,8 +987,7 @@ static int bench_munmap_dirty(struct run *r)
 
 	r->ns = 0;
 	for (long i = 0; i < r->iters; i++) {
-		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		unsigned char *p = map_anon(len);
 		if (p == MAP_FAILED)
 			return fail(r, "mmap");
 		pages_write_verify(p, len, 6);
