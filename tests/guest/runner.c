@@ -10,9 +10,10 @@
  * (SIGKILL to its group) adds a failure. The last line is
  * `guest: N passed, N failed, N skipped` (skips are not passes).
  *
- * As PID 1 (the test initramfs's /init) it first mounts /proc when the
- * kernel can, reaps orphans, and powers the machine off at the end;
- * otherwise it exits 0 only when nothing failed.
+ * As PID 1 (the test initramfs's /init) it first mounts /proc (and devtmpfs
+ * on /dev when /dev lacks its nodes) when the kernel can, reaps orphans,
+ * and powers the machine off at the end; otherwise it exits 0 only when
+ * nothing failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -184,6 +185,10 @@ static void init_setup(void)
 
     if (mount("proc", "/proc", "proc", 0, NULL) != 0)
         printf("runner: /proc not mounted: %s\n", strerror(errno));
+    /* Linux leaves /dev to init when devtmpfs is not automounted; a kernel
+     * that already populated /dev may refuse (EBUSY) or lack the call. */
+    if (access("/dev/full", F_OK) != 0 && mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) != 0)
+        printf("runner: devtmpfs not mounted: %s\n", strerror(errno));
     if (uname(&u) == 0)
         printf("runner: %s %s %s\n", u.sysname, u.release, u.machine);
 }
