@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -148,10 +149,40 @@ static struct native_proc *proc_slot(struct native_run *r)
 	return &r->procs[r->nprocs];
 }
 
-/* Send the trace's THP policy to a fresh image. */
+/*
+ * Whether this host maps the shared zero page for a read fault on
+ * untouched anonymous memory, as Linux does (a kernel booted with
+ * pvm_no_zero_page=1 allocates a page instead). Probed once: a read-only
+ * page is read and its pagemap entry says whether it is exclusively
+ * mapped (a page of its own) or not (the zero page).
+ */
+bool native_host_zero_page(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		volatile uint8_t *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t e = 0;
+		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		known = 1;
+		if (p != MAP_FAILED && fd >= 0) {
+			(void)p[0];
+			if (pread(fd, &e, 8, (off_t)((uintptr_t)p / 4096 * 8)) == 8 &&
+			    (e >> 63) && (e >> 56 & 1))
+				known = 0;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (p != MAP_FAILED)
+			munmap((void *)p, 4096);
+	}
+	return known == 1;
+}
+
+/* Send the trace's policies to a fresh image. */
 static int proc_set_thp(struct native_run *r, struct native_proc *p)
 {
-	struct native_cmd c = {.op = NOP_THP, .flags = r->thp, .fd = -1};
+	struct native_cmd c = {.op = NOP_POLICY, .flags = r->thp, .fd = -1,
+			       .access = !native_host_zero_page()};
 	struct native_reply rep;
 	return native_proc_call(p, &c, &rep, NULL);
 }

@@ -55,6 +55,13 @@ int native_replay_file(const char *path, const struct replay_opts *opts,
 		       struct replay_summary *sum, struct native_annotate *ann);
 
 /*
+ * Whether the host maps the shared zero page on a read fault of untouched
+ * anonymous memory (Linux does; a kernel booted with pvm_no_zero_page=1
+ * does not, and then the workers emulate it: see native_worker.c).
+ */
+bool native_host_zero_page(void);
+
+/*
  * The worker's main loop (`sim __native-worker FD`): serve commands on
  * socket FD until told to exit. Never returns.
  */

@@ -22,7 +22,8 @@ enum native_op {
 	NOP_RMW,    /* one write access that leaves the byte as it was */
 	NOP_TOUCH,  /* one access per page of [a1, a1+len), kind in cmd.access */
 	NOP_FORK, NOP_EXEC, NOP_EXIT,
-	NOP_THP,    /* set the trace's THP policy (cmd.flags: enum mm_thp_policy) */
+	NOP_POLICY, /* the trace's THP policy (cmd.flags: enum mm_thp_policy), and
+		     * cmd.access != 0: emulate the zero page (the host maps none) */
 };
 
 struct native_cmd {

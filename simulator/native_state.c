@@ -74,6 +74,9 @@ static bool snap_has(const struct native_snap *snap, uint64_t start, uint64_t en
 }
 
 /*
+ * Rss of a private anonymous VMA is its `Anonymous:` bytes: smaps' `Rss:`
+ * also counts PTEs of the shared zero page, which VmRSS does not.
+ *
  * Whose VMA the header line describes. Paths other than the trace's
  * files and shared anonymous memory are the runner's (program,
  * libraries, [stack], [vdso]...); anonymous VMAs are the runner's when the
@@ -117,7 +120,7 @@ int native_vmas_read(pid_t pid, const char *tracedir, const struct native_snap *
 	char *buf = proc_slurp(pid, "smaps");
 	uint32_t cap = 0;
 	struct native_vma cur, next;
-	bool have = false;
+	bool have = false, private_anon = false;
 
 	native_snap_free(out);
 	if (!buf)
@@ -128,7 +131,9 @@ int native_vmas_read(pid_t pid, const char *tracedir, const struct native_snap *
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = 0;
-		if (sscanf(line, "Rss: %llu kB", &kb) == 1 && have)
+		if (sscanf(line, "Rss: %llu kB", &kb) == 1 && have && !private_anon)
+			cur.rss = kb * 1024;
+		else if (sscanf(line, "Anonymous: %llu kB", &kb) == 1 && have && private_anon)
 			cur.rss = kb * 1024;
 		else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1 && have)
 			cur.anon_huge = kb * 1024;
@@ -137,6 +142,8 @@ int native_vmas_read(pid_t pid, const char *tracedir, const struct native_snap *
 				goto fail;
 			cur = next;
 			cur.runner = vma_is_runner(&cur, path, tracedir, snap);
+			private_anon = line[strcspn(line, " ") + 4] == 'p' &&
+				       (!*path || path[0] == '[');
 			snprintf(cur.path, sizeof(cur.path), "%s", path);
 			have = true;
 		}

@@ -106,6 +106,8 @@ static int32_t sys_outcome(long rc)
 }
 
 static uint64_t heap_start; /* the break when this image started */
+static bool emulate_zero_page; /* the host maps no zero page: emulate its reads */
+static int pagemap_fd = -1;
 
 static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
 
@@ -175,7 +177,13 @@ static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
 
 static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
 {
-	void *p = mmap((void *)(uintptr_t)c->a1, c->len, c->prot, c->flags, c->fd, (off_t)c->offset);
+	int flags = c->flags;
+	void *p;
+	/* Populating read-only private anonymous memory maps Linux's zero page. */
+	if (emulate_zero_page && (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE &&
+	    !(c->prot & PROT_WRITE))
+		flags &= ~MAP_POPULATE;
+	p = mmap((void *)(uintptr_t)c->a1, c->len, c->prot, flags, c->fd, (off_t)c->offset);
 	if (p == MAP_FAILED)
 		return errno;
 	*out = (uint64_t)(uintptr_t)p;
@@ -217,6 +225,27 @@ static int32_t op_brk(const struct native_cmd *c, uint64_t *out)
 }
 
 /*
+ * A read (or exec) access at va. Where the host maps no zero page, a read
+ * of a page not present in a private anonymous VMA that allows some
+ * access is answered as Linux's zero page would answer it: byte 0,
+ * nothing mapped, nothing resident. Everything else is a real load.
+ */
+static int32_t read_access(uint64_t va, uint8_t *byte)
+{
+	uint64_t e = 0, end, next;
+	bool sf;
+	if (emulate_zero_page && pagemap_fd >= 0 &&
+	    pread(pagemap_fd, &e, 8, (off_t)(va / PAGE * 8)) == 8 && !(e >> 63) && !(e >> 62 & 1)) {
+		maps_lookup(va, &end, &next, &sf);
+		if (end && !sf && strcmp(vma_perms, "---p") != 0) {
+			*byte = 0;
+			return TRACE_OUT_OK;
+		}
+	}
+	return do_access(va, 0, byte);
+}
+
+/*
  * touch: one access per page of [addr, addr+len). After a signal the touch
  * resumes past the refusing VMA, or at the next VMA when there is none
  * (as the simulator does); the outcome is the first signal.
@@ -231,7 +260,8 @@ static int32_t op_touch(const struct native_cmd *c)
 	if (c->len == 0)
 		return TRACE_OUT_OK;
 	while (va < end) {
-		int32_t o = do_access(va, c->access == MM_ACCESS_WRITE ? 2 : 0, &byte);
+		int32_t o = c->access == MM_ACCESS_WRITE ? do_access(va, 2, &byte) :
+			    read_access(va, &byte);
 		uint64_t next = va + PAGE;
 		if (o != TRACE_OUT_OK) {
 			uint64_t vend, vnext;
@@ -260,7 +290,7 @@ static int32_t op_exec_access(const struct native_cmd *c, uint8_t *byte)
 	maps_lookup(c->a1, &end, &next, &sf);
 	if (!end || vma_perms[2] != 'x')
 		return TRACE_OUT_SIGSEGV;
-	return do_access(c->a1, 0, byte);
+	return read_access(c->a1, byte);
 }
 
 /* fork(2): the child talks over a new socket whose other end goes to the controller. */
@@ -281,6 +311,10 @@ static int32_t op_fork(int *fd, struct native_reply *rep, int *pass_fd)
 		close(*fd);
 		close(sv[0]);
 		*fd = sv[1];
+		/* /proc/self was the parent when it was opened */
+		if (pagemap_fd >= 0)
+			close(pagemap_fd);
+		pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 		return -1; /* the child: no reply */
 	}
 	close(sv[1]);
@@ -338,7 +372,7 @@ static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *
 	case NOP_MREMAP: o = op_mremap(c, &rep->value); break;
 	case NOP_BRK: o = op_brk(c, &rep->value); break;
 	case NOP_READ:
-		o = c->access == MM_ACCESS_EXEC ? op_exec_access(c, &byte) : do_access(c->a1, 0, &byte);
+		o = c->access == MM_ACCESS_EXEC ? op_exec_access(c, &byte) : read_access(c->a1, &byte);
 		rep->value = byte;
 		break;
 	case NOP_WRITE: o = do_access(c->a1, 1, &byte); break;
@@ -351,8 +385,9 @@ static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *
 		break;
 	case NOP_EXEC: o = op_exec(*fd); break;
 	case NOP_EXIT: _exit(0);
-	case NOP_THP:
+	case NOP_POLICY:
 		thp_policy = c->flags;
+		emulate_zero_page = c->access != 0;
 		if (thp_policy == MM_THP_NEVER)
 			prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 		o = TRACE_OUT_OK;
@@ -377,6 +412,7 @@ int native_worker_main(const char *fdarg)
 	signal(SIGCHLD, SIG_IGN); /* forked workers are reaped by the kernel */
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	heap_start = (uint64_t)syscall(SYS_brk, 0);
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	ready.host_pid = getpid();
 	ready.brk_base = heap_start;
 	if (!sock_write(fd, &ready, sizeof(ready)))
