@@ -5,6 +5,8 @@
  * calls trap_dispatch(frame). The frame may be edited (exception fixups),
  * so everything is restored from it.
  */
+#include "kernel/frame_asm.h"
+
 	.section .text
 
 /* Vectors for which the CPU pushes an error code. */
@@ -12,39 +14,11 @@
 
 	.p2align 4
 isr_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	TRAP_FRAME_PUSH
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	TRAP_FRAME_POP
 	addq $16, %rsp
 	iretq
 
