@@ -17,6 +17,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -158,12 +160,68 @@ static void maps_lookup(uint64_t va, uint64_t *end, uint64_t *next, bool *shared
 	}
 }
 
+static int uffd = -1; /* registers file and shared VMAs: no file fault-around */
+
+/*
+ * Linux maps the cached neighbours of a file read fault (fault-around);
+ * the simulator maps only the page that faulted. No per-process knob
+ * turns it off but one: a VMA registered with userfaultfd in
+ * write-protect mode (nothing is ever write-protected, so no event ever
+ * comes). Trace files live on tmpfs, where that registration is allowed.
+ */
+static void uffd_open(void)
+{
+	struct uffdio_api api = {.api = UFFD_API, .features = UFFD_FEATURE_WP_HUGETLBFS_SHMEM};
+	if (uffd >= 0)
+		close(uffd);
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd >= 0 && ioctl(uffd, UFFDIO_API, &api) < 0) {
+		close(uffd);
+		uffd = -1;
+	}
+}
+
+static void uffd_register(uint64_t addr, uint64_t len)
+{
+	struct uffdio_register reg = {.range = {.start = addr, .len = len},
+				      .mode = UFFDIO_REGISTER_MODE_WP};
+	if (uffd >= 0)
+		ioctl(uffd, UFFDIO_REGISTER, &reg);
+}
+
+/* Register every trace file or shared VMA again (a fork child has none registered). */
+static void uffd_register_all(void)
+{
+	static char buf[1 << 18];
+	size_t n = 0;
+	ssize_t r;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = 0;
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		char *p;
+		uint64_t s, e;
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		s = strtoull(line, &p, 16);
+		e = strtoull(p + 1, &p, 16);
+		if (strstr(line, "/sim-native.") || strstr(line, "/dev/zero"))
+			uffd_register(s, e - s);
+		if (!nl)
+			break;
+	}
+}
+
 /*
  * The trace's THP policy on a new range: `thp always` asks for huge pages
  * on private anonymous memory (the host's own policy is `madvise`);
  * `never` is process-wide (PR_SET_THP_DISABLE). File and shared mappings
- * get MADV_RANDOM, which turns off Linux's file fault-around (the
- * simulator maps only the page that faulted).
+ * are registered with userfaultfd (no fault-around, see uffd_open).
  */
 static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
 {
@@ -171,7 +229,7 @@ static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
 		if (thp_policy == MM_THP_ALWAYS)
 			madvise((void *)(uintptr_t)addr, len, MADV_HUGEPAGE);
 	} else {
-		madvise((void *)(uintptr_t)addr, len, MADV_RANDOM);
+		uffd_register(addr, len);
 	}
 }
 
@@ -315,6 +373,8 @@ static int32_t op_fork(int *fd, struct native_reply *rep, int *pass_fd)
 		if (pagemap_fd >= 0)
 			close(pagemap_fd);
 		pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		uffd_open();
+		uffd_register_all();
 		return -1; /* the child: no reply */
 	}
 	close(sv[1]);
@@ -413,6 +473,7 @@ int native_worker_main(const char *fdarg)
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	heap_start = (uint64_t)syscall(SYS_brk, 0);
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uffd_open();
 	ready.host_pid = getpid();
 	ready.brk_base = heap_start;
 	if (!sock_write(fd, &ready, sizeof(ready)))
