@@ -1,6 +1,10 @@
 /* t_sigsegv.c - faults the kernel refuses become SIGSEGV or SIGBUS with
  * si_addr and si_code exactly as Linux reports them; a handler can recover
- * with siglongjmp, and an unhandled fault kills with that signal. */
+ * with siglongjmp, and an unhandled fault kills with that signal. Also the
+ * other synchronous faults (SIGILL from ud2, SIGFPE from a division by
+ * zero, with the instruction's address) and a stack overflow caught on an
+ * alternate stack. */
+#define _GNU_SOURCE
 #include "check.h"
 
 #include <fcntl.h>
@@ -11,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static sigjmp_buf recover;
@@ -117,6 +123,114 @@ static void test_sigbus(void)
     close(fd);
 }
 
+/* Instructions that fault, at known addresses. */
+__asm__(".text\n"
+        ".globl guest_ud2\n"
+        "guest_ud2: ud2\n"
+        "  ret\n"
+        ".globl guest_div0\n"
+        "guest_div0: xor %ecx, %ecx\n"
+        "  mov $1, %eax\n"
+        "  cltd\n"
+        ".globl guest_div0_insn\n"
+        "guest_div0_insn: idiv %ecx\n"
+        "  ret\n");
+void guest_ud2(void);
+void guest_div0(void);
+extern char guest_div0_insn[];
+
+static void test_other_faults(void)
+{
+    install(SIGILL);
+    install(SIGFPE);
+    got_sig = 0;
+    if (sigsetjmp(recover, 1) == 0)
+        guest_ud2();
+    check(got_sig == SIGILL && got_code == ILL_ILLOPN && got_addr == (void *)guest_ud2,
+          "ud2: SIGILL ILL_ILLOPN at the instruction", "sig %d code %d addr %p (want %p)", got_sig,
+          got_code, got_addr, (void *)guest_ud2);
+    got_sig = 0;
+    if (sigsetjmp(recover, 1) == 0)
+        guest_div0();
+    check(got_sig == SIGFPE && got_code == FPE_INTDIV && got_addr == (void *)guest_div0_insn,
+          "idiv by zero: SIGFPE FPE_INTDIV at the instruction", "sig %d code %d addr %p (want %p)",
+          got_sig, got_code, got_addr, (void *)guest_div0_insn);
+}
+
+static volatile unsigned long frame_rip;
+
+/* Step over the 2-byte ud2 through the saved context and block SIGUSR2 in
+ * the saved mask: rt_sigreturn must restore both. */
+static void on_ill_skip(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+
+    (void)sig;
+    (void)si;
+    frame_rip = (unsigned long)uc->uc_mcontext.gregs[REG_RIP];
+    uc->uc_mcontext.gregs[REG_RIP] += 2;
+    sigaddset(&uc->uc_sigmask, SIGUSR2);
+}
+
+static void test_signal_frame(void)
+{
+    struct sigaction sa;
+    sigset_t set, now;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_ill_skip;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGILL, &sa, NULL);
+    guest_ud2(); /* returns only if rt_sigreturn used the edited RIP; else a
+                  * SIGILL loop that the runner's timeout reports */
+    check(frame_rip == (unsigned long)guest_ud2, "signal frame: saved RIP is the faulting instruction",
+          "rip %lx want %p", frame_rip, (void *)guest_ud2);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    check(sigismember(&now, SIGUSR2) == 1, "rt_sigreturn restores uc_sigmask as edited",
+          "SIGUSR2 blocked %d", sigismember(&now, SIGUSR2));
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    install(SIGILL);
+}
+
+static void on_overflow(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    /* Running at all proves the alternate stack: the normal one is full. */
+    _exit(sig == SIGSEGV && si->si_code == SEGV_MAPERR ? 0 : 2);
+}
+
+static int overflow(int n)
+{
+    volatile char frame[1024];
+
+    frame[0] = (char)n;
+    if (n > (1 << 30)) /* never: the stack limit ends it long before */
+        return frame[0];
+    return overflow(n + 1) + frame[0];
+}
+
+/* With a 1 MiB stack limit, unbounded recursion overflows; the SIGSEGV
+ * handler runs on its alternate stack and exits 0. */
+static int overflow_child(void *arg)
+{
+    static char alt[64 * 1024];
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof(alt)};
+    struct rlimit rl = {1 << 20, 1 << 20};
+    struct sigaction sa;
+
+    (void)arg;
+    setrlimit(RLIMIT_STACK, &rl);
+    sigaltstack(&ss, NULL);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_overflow;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaction(SIGSEGV, &sa, NULL);
+    return overflow(0) == 0 ? 3 : 4;
+}
+
 static int crash_child(void *arg)
 {
     volatile int *volatile bad = (volatile int *)(uintptr_t)arg;
@@ -134,6 +248,12 @@ int main(void)
     install(SIGBUS);
     test_anonymous();
     test_sigbus();
+    test_other_faults();
+    test_signal_frame();
+    status = check_run_child(overflow_child, NULL);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "stack overflow: SIGSEGV handled on the alternate stack", "child %s",
+          check_status_text(status, st, sizeof(st)));
     signal(SIGSEGV, SIG_DFL);
     status = check_run_child(crash_child, (void *)16);
     check(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "unhandled fault kills with SIGSEGV",
