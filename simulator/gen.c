@@ -41,6 +41,8 @@ static void gen_header(FILE *out, const struct gen_opts *o, const char *what)
 		fprintf(out, "thp %s\n", o->thp);
 	if (o->faultaround >= 0)
 		fprintf(out, "faultaround %ld\n", o->faultaround);
+	else if (o->native)
+		fprintf(out, "faultaround 0\n"); /* Linux has no anonymous fault-around */
 }
 
 /* map 16 MiB, write every page, check rss, unmap; repeat. */
@@ -139,8 +141,20 @@ struct rnd_proc {
 	uint64_t used; /* bytes mapped or grown so far (never decreases) */
 };
 
+/*
+ * With --native every new mapping gets a hint of its own, RND_SLOT apart
+ * from RND_HINT_BASE up: far from the native runner's own mappings (so
+ * nothing of the runner sits next to the trace's memory), and with room
+ * for every growth a process's budget allows, so placement never falls
+ * back to the implementation's own choice.
+ */
+#define RND_HINT_BASE 0x100000000000ull
+#define RND_SLOT (64ull << 20)
+
 struct rnd {
 	FILE *out;
+	bool native;
+	uint64_t next_slot;
 	uint64_t emitted; /* event lines written */
 	uint64_t s;
 	struct rnd_proc procs[RND_PROCS];
@@ -175,6 +189,7 @@ static void rnd_mmap(struct rnd *g, struct rnd_proc *p)
 	const char *prot = rnd_prots[rng_below(&g->s, 8)];
 	unsigned kind = (unsigned)rng_below(&g->s, 6);
 	struct rnd_region *r;
+	char hint[24] = "-";
 
 	if (p->nreg == RND_REGIONS || p->used + len > RND_BUDGET)
 		return;
@@ -182,14 +197,17 @@ static void rnd_mmap(struct rnd *g, struct rnd_proc *p)
 	r->name = g->next_name++;
 	r->len = len;
 	p->used += len;
+	if (g->native)
+		snprintf(hint, sizeof(hint), "0x%llx",
+			 (unsigned long long)(RND_HINT_BASE + g->next_slot++ * RND_SLOT));
 	if (kind < 3)
-		rnd_emit(g, "%u mmap - %llu %s private,anon%s m%u => ok\n", p->pid,
+		rnd_emit(g, "%u mmap %s %llu %s private,anon%s m%u => ok\n", p->pid, hint,
 			(unsigned long long)len, prot, kind == 2 ? ",populate" : "", r->name);
 	else if (kind == 3)
-		rnd_emit(g, "%u mmap - %llu %s shared,anon m%u => ok\n", p->pid,
+		rnd_emit(g, "%u mmap %s %llu %s shared,anon m%u => ok\n", p->pid, hint,
 			(unsigned long long)len, prot, r->name);
 	else
-		rnd_emit(g, "%u mmap - %llu %s %s,file=%s:%llu m%u => ok\n", p->pid,
+		rnd_emit(g, "%u mmap %s %llu %s %s,file=%s:%llu m%u => ok\n", p->pid, hint,
 			(unsigned long long)len, prot, kind == 4 ? "private" : "shared",
 			rng_below(&g->s, 2) ? "small" : "big",
 			(unsigned long long)(rng_below(&g->s, 64) * PAGE), r->name);
@@ -294,6 +312,7 @@ static void gen_random(FILE *out, const struct gen_opts *o)
 	static struct rnd g;
 	memset(&g, 0, sizeof(g));
 	g.out = out;
+	g.native = o->native;
 	g.s = o->seed;
 	g.nprocs = 1;
 	g.procs[0].pid = 1;

@@ -16,6 +16,7 @@ struct gen_opts {
 	long faultaround;     /* header value, or -1 for the default */
 	uint64_t mem;         /* header value in bytes, or 0 for the default */
 	bool touch;           /* fault-heavy: one touch per region instead of one fault per page */
+	bool native;          /* random: runnable by `sim replay --native` and `sim diff` */
 };
 
 /* Write a valid trace for opts to out. Returns 0, or -1 on a write error. */

@@ -79,6 +79,9 @@ static const char usage_gen[] =
 	"  --mem SIZE         write a `mem SIZE` header record (e.g. 512M)\n"
 	"  --touch            fault-heavy: one `touch` event per 16 MiB region\n"
 	"                     instead of one `fault` event per page\n"
+	"  --native           random: a trace `sim diff` can compare with the host:\n"
+	"                     `faultaround 0` unless given, and every mmap hinted\n"
+	"                     at an address of its own from 0x100000000000 up\n"
 	"  --help             this text\n";
 
 static int usage_error(const char *usage, const char *fmt, const char *arg)
@@ -151,6 +154,10 @@ static int gen_parse_option(struct gen_opts *o, int argc, char **argv, int *i)
 
 	if (strcmp(a, "--touch") == 0) {
 		o->touch = true;
+		return 0;
+	}
+	if (strcmp(a, "--native") == 0) {
+		o->native = true;
 		return 0;
 	}
 	if (strcmp(a, "--events") && strcmp(a, "--seed") && strcmp(a, "--thp") &&

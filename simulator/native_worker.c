@@ -233,20 +233,49 @@ static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
 	}
 }
 
+/*
+ * mmap(2). With MAP_POPULATE on private anonymous memory the policy must
+ * come first (huge pages under `thp always`), so the populating is done
+ * after it, as MAP_POPULATE does it: write faults for writable memory,
+ * read faults otherwise, which map Linux's zero page (so nothing, where
+ * the host has none).
+ */
 static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
 {
 	int flags = c->flags;
+	bool anon = (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE;
+	bool populate = anon && (flags & MAP_POPULATE);
 	void *p;
-	/* Populating read-only private anonymous memory maps Linux's zero page. */
-	if (emulate_zero_page && (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE &&
-	    !(c->prot & PROT_WRITE))
+	if (populate)
 		flags &= ~MAP_POPULATE;
 	p = mmap((void *)(uintptr_t)c->a1, c->len, c->prot, flags, c->fd, (off_t)c->offset);
 	if (p == MAP_FAILED)
 		return errno;
 	*out = (uint64_t)(uintptr_t)p;
-	policy_apply(*out, c->len, !(c->flags & MAP_ANONYMOUS) || (c->flags & MAP_TYPE) == MAP_SHARED);
+	policy_apply(*out, c->len, !anon);
+	if (populate && (c->prot & PROT_WRITE))
+		madvise(p, c->len, MADV_POPULATE_WRITE);
+	else if (populate && c->prot != PROT_NONE && !emulate_zero_page)
+		madvise(p, c->len, MADV_POPULATE_READ);
 	return TRACE_OUT_OK;
+}
+
+/*
+ * madvise(2). Under `thp always` every private anonymous VMA is already
+ * marked MADV_HUGEPAGE here, so the trace's own mark would not split a
+ * VMA as it does in the simulator (and in Linux under `always`): the
+ * mark is mirrored by VM_SEQ_READ (MADV_SEQUENTIAL, harmless for
+ * anonymous and tmpfs memory), cleared again by `nohugepage`.
+ */
+static int32_t op_madvise(const struct native_cmd *c)
+{
+	void *a = (void *)(uintptr_t)c->a1;
+	int32_t o = sys_outcome(madvise(a, c->len, c->flags));
+	if (thp_policy == MM_THP_ALWAYS && c->flags == MADV_HUGEPAGE)
+		madvise(a, c->len, MADV_SEQUENTIAL);
+	else if (thp_policy == MM_THP_ALWAYS && c->flags == MADV_NOHUGEPAGE)
+		madvise(a, c->len, MADV_NORMAL);
+	return o;
 }
 
 static int32_t op_mremap(const struct native_cmd *c, uint64_t *out)
@@ -258,13 +287,13 @@ static int32_t op_mremap(const struct native_cmd *c, uint64_t *out)
 	if (p == MAP_FAILED)
 		return errno;
 	*out = (uint64_t)(uintptr_t)p;
-	/* A moved VMA keeps its flags; a grown one is the same VMA, so nothing to do
-	 * unless the kernel made a new VMA for the tail, which it does not. Still,
-	 * applying the policy again is harmless and keeps the VMA's flags uniform. */
-	if (c->len2 > 0) {
-		maps_lookup(*out, &end, &next, &sf);
-		policy_apply(*out, (c->len2 + PAGE - 1) & ~(PAGE - 1), sf);
-	}
+	/*
+	 * A moved or grown VMA keeps its flags (THP marks included), but a
+	 * moved one loses its userfaultfd registration: register it again.
+	 */
+	maps_lookup(*out, &end, &next, &sf);
+	if (sf && c->len2 > 0)
+		uffd_register(*out, (c->len2 + PAGE - 1) & ~(PAGE - 1));
 	return TRACE_OUT_OK;
 }
 
@@ -428,7 +457,7 @@ static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *
 	case NOP_MMAP: o = op_mmap(c, &rep->value); break;
 	case NOP_MUNMAP: o = sys_outcome(munmap(a, c->len)); break;
 	case NOP_MPROTECT: o = sys_outcome(mprotect(a, c->len, c->prot)); break;
-	case NOP_MADVISE: o = sys_outcome(madvise(a, c->len, c->flags)); break;
+	case NOP_MADVISE: o = op_madvise(c); break;
 	case NOP_MREMAP: o = op_mremap(c, &rep->value); break;
 	case NOP_BRK: o = op_brk(c, &rep->value); break;
 	case NOP_READ:
