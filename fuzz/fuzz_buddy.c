@@ -57,20 +57,27 @@ static bool fb_free_frame(uint64_t i)
 	return fb.managed[i] && !fb.used[i];
 }
 
-/* True when the 2^order frames at index i (absolute-PFN aligned) are all free. */
+/* Free frames before index i, rebuilt by fb_prefix_update() when frames change. */
+static uint32_t fb_prefix[FB_FRAMES + 1];
+
+static void fb_prefix_update(void)
+{
+	for (uint64_t i = 0; i < FB_FRAMES; i++)
+		fb_prefix[i + 1] = fb_prefix[i] + fb_free_frame(i);
+}
+
+/* True when the 2^order frames at index i are all free (O(1) from the prefix sums). */
 static bool fb_run_free(uint64_t i, unsigned order)
 {
-	if (i + (1ull << order) > FB_FRAMES)
-		return false;
-	for (uint64_t j = 0; j < (1ull << order); j++)
-		if (!fb_free_frame(i + j))
-			return false;
-	return true;
+	uint64_t n = 1ull << order;
+
+	return i + n <= FB_FRAMES && fb_prefix[i + n] - fb_prefix[i] == n;
 }
 
 /* Some aligned free run of 2^order frames exists. */
 static bool fb_model_can_alloc(unsigned order)
 {
+	fb_prefix_update();
 	for (uint64_t i = 0; i < FB_FRAMES; i++) {
 		if ((page_base_pfn + i) & ((1ull << order) - 1))
 			continue;
@@ -85,6 +92,7 @@ static void fb_model_stats(uint64_t counts[BUDDY_MAX_ORDER + 1], uint64_t *free,
 {
 	memset(counts, 0, sizeof(uint64_t) * (BUDDY_MAX_ORDER + 1));
 	*free = *managed = 0;
+	fb_prefix_update();
 	for (uint64_t i = 0; i < FB_FRAMES; i++)
 		*managed += fb.managed[i];
 	for (uint64_t i = 0; i < FB_FRAMES;) {
@@ -181,6 +189,7 @@ static void fb_alloc(unsigned order)
 		return;
 	uint64_t i = fb_idx(pg);
 	FUZZ_EXPECT(!((page_to_pfn(pg)) & ((1ull << order) - 1)), "block not aligned");
+	fb_prefix_update();
 	FUZZ_EXPECT(fb_run_free(i, order), "buddy_alloc(%u) returned frames that are not free", order);
 	FUZZ_EXPECT(pg->flags == PG_ALLOCATED && pg->order == order && pg->refcount == 0 &&
 		    pg->mapcount == 0, "fresh block has flags %#x order %u ref %d map %d",

@@ -120,7 +120,10 @@ def long_run(args, flags):
     execs = 0
     for log in glob.glob(os.path.join(home, "fuzz-*.log")):
         with open(log, errors="replace") as f:
-            m = re.findall(r"stat::number_of_executed_units:\s*(\d+)", f.read())
+            text = f.read()
+        # final stats when the job ended by itself, else its last status line
+        m = re.findall(r"stat::number_of_executed_units:\s*(\d+)", text) or \
+            re.findall(r"^#(\d+)\s", text, re.M)
         if m:
             execs += int(m[-1])
     crashes = sorted(glob.glob(findings_dir(args) + "*"))
