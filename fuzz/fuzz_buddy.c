@@ -52,15 +52,21 @@ static uint64_t fb_idx(const struct page *pg)
 	return page_to_pfn(pg) - page_base_pfn;
 }
 
-static bool fb_free_frame(uint64_t i)
+static inline bool fb_free_frame(uint64_t i)
 {
 	return fb.managed[i] && !fb.used[i];
 }
 
+/*
+ * The model's scans run after every step and are no coverage signal of the
+ * allocator: keep libFuzzer's comparison hooks out of them.
+ */
+#define FB_MODEL_SCAN __attribute__((no_sanitize("coverage")))
+
 /* Free frames before index i, rebuilt by fb_prefix_update() when frames change. */
 static uint32_t fb_prefix[FB_FRAMES + 1];
 
-static void fb_prefix_update(void)
+FB_MODEL_SCAN static void fb_prefix_update(void)
 {
 	for (uint64_t i = 0; i < FB_FRAMES; i++)
 		fb_prefix[i + 1] = fb_prefix[i] + fb_free_frame(i);
@@ -75,7 +81,7 @@ static bool fb_run_free(uint64_t i, unsigned order)
 }
 
 /* Some aligned free run of 2^order frames exists. */
-static bool fb_model_can_alloc(unsigned order)
+FB_MODEL_SCAN static bool fb_model_can_alloc(unsigned order)
 {
 	fb_prefix_update();
 	for (uint64_t i = 0; i < FB_FRAMES; i++) {
@@ -88,7 +94,7 @@ static bool fb_model_can_alloc(unsigned order)
 }
 
 /* The free blocks per order a fully coalesced allocator must hold. */
-static void fb_model_stats(uint64_t counts[BUDDY_MAX_ORDER + 1], uint64_t *free, uint64_t *managed)
+FB_MODEL_SCAN static void fb_model_stats(uint64_t counts[BUDDY_MAX_ORDER + 1], uint64_t *free, uint64_t *managed)
 {
 	memset(counts, 0, sizeof(uint64_t) * (BUDDY_MAX_ORDER + 1));
 	*free = *managed = 0;
