@@ -29,6 +29,7 @@ static pid_t start(int mode)
             pause();
     case 3:
         raise(SIGSTOP);
+        pause(); /* killed by the caller once it has seen the stop */
         _exit(7);
     default:
         abort();
@@ -61,21 +62,40 @@ static void test_wait4(void)
           "status 0x%x", status);
 }
 
+/* The child stops itself, then after SIGCONT waits for a byte on the pipe
+ * before exiting, so its continued state is seen before any exit. */
 static void test_stop_continue(void)
 {
-    int status = 0;
-    pid_t pid = start(3);
+    int status = 0, fds[2];
+    pid_t pid, r;
 
-    check(waitpid(pid, &status, WUNTRACED) == pid && status == 0x137f && WIFSTOPPED(status) &&
-              WSTOPSIG(status) == SIGSTOP,
-          "WUNTRACED: stopped by SIGSTOP, status 0x137f", "status 0x%x", status);
+    if (pipe(fds) != 0) {
+        check_fail_errno("stop/continue", "pipe");
+        return;
+    }
+    pid = fork();
+    if (pid == 0) {
+        char c;
+        raise(SIGSTOP);
+        _exit(read(fds[0], &c, 1) == 1 ? 7 : 8);
+    }
+    r = waitpid(pid, &status, WUNTRACED);
+    check(r == pid && status == 0x137f && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP,
+          "WUNTRACED: stopped by SIGSTOP, status 0x137f", "returned %d errno %d status 0x%x",
+          (int)r, errno, status);
     kill(pid, SIGCONT);
     status = 0;
-    check(waitpid(pid, &status, WCONTINUED) == pid && status == 0xffff && WIFCONTINUED(status),
-          "WCONTINUED: status 0xffff", "status 0x%x", status);
-    waitpid(pid, &status, 0);
-    check(WIFEXITED(status) && WEXITSTATUS(status) == 7, "continued child runs to its exit",
-          "status 0x%x", status);
+    r = waitpid(pid, &status, WCONTINUED);
+    check(r == pid && status == 0xffff && WIFCONTINUED(status), "WCONTINUED: status 0xffff",
+          "returned %d errno %d status 0x%x", (int)r, errno, status);
+    if (write(fds[1], "c", 1) != 1)
+        check_fail_errno("stop/continue", "write");
+    status = 0;
+    r = waitpid(pid, &status, 0);
+    check(r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7,
+          "continued child runs to its exit", "returned %d status 0x%x", (int)r, status);
+    close(fds[0]);
+    close(fds[1]);
 }
 
 static void test_waitid(void)
