@@ -446,8 +446,11 @@ static void op_mmap(struct fuzz_input *in, unsigned pid)
 		model_unmap(&p->mp, addr, addr + alen);
 	} else {
 		fm_check_placement(p, out, alen, "mmap");
-		uint64_t hint = ALIGN_UP(addr, PAGE_SIZE);
-		if (hint && hint >= MM_MMAP_MIN_ADDR && hint <= USER_VA_END - alen &&
+		/* Linux's round_hint_to_min(): page down, and not below mmap_min_addr. */
+		uint64_t hint = addr & PAGE_MASK;
+		if (hint && hint < MM_MMAP_MIN_ADDR)
+			hint = MM_MMAP_MIN_ADDR;
+		if (hint && hint <= USER_VA_END - alen &&
 		    !model_overlaps(&p->mp, hint, hint + alen))
 			FM_EXPECT(out == hint, "mmap ignored a free hint %#llx (got %#llx)",
 				  (unsigned long long)hint, (unsigned long long)out);
