@@ -98,6 +98,28 @@ static void test_stop_continue(void)
     close(fds[1]);
 }
 
+/* Continued and already exited before the parent looks: the exit wins. */
+static void test_continue_then_exit(void)
+{
+    int status = 0;
+    pid_t pid = fork(), r;
+
+    if (pid == 0) {
+        raise(SIGSTOP);
+        _exit(5);
+    }
+    waitpid(pid, &status, WUNTRACED);
+    kill(pid, SIGCONT);
+    usleep(200000);
+    status = 0;
+    r = waitpid(pid, &status, WCONTINUED);
+    check(r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 5,
+          "continued child that already exited reports the exit", "returned %d errno %d status 0x%x",
+          (int)r, errno, status);
+    if (r != pid)
+        waitpid(pid, NULL, 0);
+}
+
 static void test_waitid(void)
 {
     siginfo_t si;
@@ -208,6 +230,7 @@ int main(void)
 {
     test_wait4();
     test_stop_continue();
+    test_continue_then_exit();
     test_waitid();
     test_sigchld();
     test_orphan();
