@@ -1,0 +1,94 @@
+/*
+ * syscalls/sys_fs_util.c - the shared helpers of the file syscalls.
+ */
+#include "kernel/errno.h"
+#include "kernel/heap.h"
+#include "kernel/uaccess.h"
+#include "sys_fs.h"
+
+char *user_path_get(uint64_t upath, bool empty_ok, long *err)
+{
+	char *buf = kmalloc(VFS_PATH_MAX);
+	long n;
+	if (!buf) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	n = strncpy_from_user(buf, upath, VFS_PATH_MAX);
+	if (n == 0 && !empty_ok)
+		n = -ENOENT;
+	if (n < 0) {
+		kfree(buf);
+		*err = n;
+		return NULL;
+	}
+	return buf;
+}
+
+void user_path_put(char *path)
+{
+	kfree(path);
+}
+
+long user_path_inode(int dirfd, uint64_t upath, int flags, bool empty_ok, struct inode **out)
+{
+	struct inode *base;
+	long err;
+	char *path = user_path_get(upath, empty_ok, &err);
+	if (!path)
+		return err;
+	err = vfs_at_base(dirfd, path, &base);
+	if (!err && !*path) {
+		*out = base;
+	} else if (!err) {
+		err = vfs_lookup(base, path, flags, out);
+		inode_put(base);
+	}
+	user_path_put(path);
+	return err;
+}
+
+struct inode *fd_inode(int fd)
+{
+	struct file *f = fd_get(fd);
+	struct inode *ino = f ? f->inode : NULL;
+	if (ino)
+		inode_get(ino);
+	file_put(f);
+	return ino;
+}
+
+static struct file *fd_get_mode(int fd, bool write, long *err)
+{
+	struct file *f = fd_get(fd);
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if ((f->flags & O_PATH) || (write ? !file_writable(f) : !file_readable(f))) {
+		file_put(f);
+		*err = -EBADF;
+		return NULL;
+	}
+	return f;
+}
+
+struct file *fd_get_readable(int fd, long *err)
+{
+	return fd_get_mode(fd, false, err);
+}
+
+struct file *fd_get_writable(int fd, long *err)
+{
+	return fd_get_mode(fd, true, err);
+}
+
+bool file_seekable(const struct file *f)
+{
+	struct inode *ino = f->inode;
+	if (!ino || S_ISFIFO(ino->mode))
+		return false;
+	if (S_ISCHR(ino->mode))
+		return (ino->rdev >> 8) == 1; /* the memory devices */
+	return true;
+}
