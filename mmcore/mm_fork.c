@@ -41,8 +41,11 @@ static int fork_copy_vma(struct mm *parent, struct mm *child, struct vma *p)
 	c.vma = mm_vma_dup(p, p->start, p->end, p->pgoff);
 	if (!c.vma)
 		return -MM_ENOMEM;
-	/* Linux's anon_vma_fork: a new anon_vma only where the parent had one. */
-	c.vma->anon_id = p->anon_id ? mm_anon_id_new() : 0;
+	/* Linux's anon_vma_fork: a new anon_vma, chained to the parent's, only where it had one. */
+	if (p->anon_id) {
+		c.vma->anon_id = mm_anon_id_new();
+		c.vma->flags |= VM_ANON_CHAINED;
+	}
 	vma_insert(&child->vmas, c.vma);
 	child->total_vm += vma_pages(c.vma);
 	if (!p->anon_id)

@@ -78,7 +78,8 @@ static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	if (advice == MM_MADV_REMOVE) {
 		if (!v->file)
 			return -MM_EINVAL;
-		if ((v->flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+		/* vma_is_shared_maywrite(): today's prot does not matter. */
+		if ((v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 			return -MM_EACCES;
 	}
 	/* Punching shared anonymous memory unmaps it everywhere, this space included. */
@@ -112,16 +113,15 @@ static int madvise_vma(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 }
 
 /*
- * Advice that unmaps pages or splits VMAs needs the 2 MiB leaves that
- * straddle the range edges split first; hints leave them whole, as Linux.
+ * Advice that unmaps pages needs the 2 MiB leaves that straddle the range
+ * edges split first. Flag changes split them only where the flags really
+ * change (mm_vma_set_flags); hints leave them whole, as Linux.
  */
 static int madvise_split_edges(struct mm *mm, uint64_t start, uint64_t end, int advice)
 {
-	uint32_t unused;
 	int err;
 
-	if (advice != MM_MADV_DONTNEED && advice != MM_MADV_REMOVE &&
-	    !madvise_flags(advice, 0, &unused))
+	if (advice != MM_MADV_DONTNEED && advice != MM_MADV_REMOVE)
 		return 0;
 	err = mm_split_huge_at(mm, start);
 	if (!err)

@@ -45,11 +45,6 @@ int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	v = vma_find(&mm->vmas, start);
 	if (!v || v->start > start)
 		return -MM_ENOMEM;
-	err = mm_split_huge_at(mm, start);
-	if (!err)
-		err = mm_split_huge_at(mm, end);
-	if (err)
-		return err;
 	for (pos = start;;) {
 		uint64_t stop = MM_MIN(v->end, end);
 		uint32_t nf = mprotect_newflags(v, prot);

@@ -146,7 +146,9 @@ static int move_vma(struct mm *mm, struct vma *v, uint64_t old_addr, uint64_t ol
 		mm_vma_release(mm, v);
 		mm_free_tables_in_hole(mm, old_addr, old_addr + old_len);
 	} else if (v->start == old_addr && v->end == old_addr + old_len) {
-		v->anon_id = 0; /* Linux unlinks the emptied VMA's anon_vma */
+		/* Linux unlinks the emptied VMA's anon_vma (and its chain). */
+		v->anon_id = 0;
+		v->flags &= ~VM_ANON_CHAINED;
 	}
 	*out = new_addr;
 	return 0;

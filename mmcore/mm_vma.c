@@ -112,10 +112,14 @@ int mm_vma_set_flags(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 	int err;
 
 	if (newflags == oldflags) {
-		*out = v;
+		*out = v; /* as Linux's mprotect_fixup: nothing changes, nothing splits */
 		return 0;
 	}
-	err = mm_vma_isolate(mm, v, start, end, &v);
+	start = MM_MAX(start, v->start);
+	end = MM_MIN(end, v->end);
+	err = mm_split_huge_at(mm, start) ?: mm_split_huge_at(mm, end);
+	if (!err)
+		err = mm_vma_isolate(mm, v, start, end, &v);
 	if (err)
 		return err;
 	v->flags = newflags;

@@ -9,6 +9,15 @@
 #include "mmcore/mm.h"
 #include "mmcore/buddy.h"
 
+/*
+ * vm_flags bit kept by mmcore: the VMA's anon_vma is linked to its
+ * parent's (a forked VMA that had pages; Linux's anon_vma_chain is not
+ * singular). Linux never merges such a VMA with one that has no anon_vma;
+ * being a flag, it keeps vma_can_merge's flag comparison from doing so,
+ * while the two halves of a split forked VMA still merge back.
+ */
+#define VM_ANON_CHAINED (1u << 30)
+
 /* The shared zero pages (mm.c). The huge one is NULL when none could be had. */
 extern struct page *mm_zero_page;
 extern struct page *mm_huge_zero_page;
@@ -124,10 +133,11 @@ struct vma *mm_vma_merge_around(struct mm *mm, struct vma *v);
 void mm_vma_release(struct mm *mm, struct vma *v);
 
 /*
- * Give [start, end) (inside v) the vm flags newflags: split off the range,
- * change the flags and the leaves' protection, merge with the neighbours.
- * Huge leaves straddling start/end must already be split. *out is the VMA
- * now holding start. Returns 0 or -MM_ENOMEM.
+ * Give [start, end) (clipped to v) the vm flags newflags: split the 2 MiB
+ * leaves straddling its edges and the VMA, change the flags and the
+ * leaves' protection, merge with the neighbours. When the flags do not
+ * change nothing happens at all. *out is the VMA now holding start.
+ * Returns 0 or -MM_ENOMEM.
  */
 int mm_vma_set_flags(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		     uint32_t newflags, struct vma **out);
