@@ -80,16 +80,41 @@ static enum fault_result huge_split_then_wp(struct fault *f)
 	return do_wp_page(f);
 }
 
+/*
+ * Linux >= 6.12 (do_huge_zero_wp_pmd): a write to the huge zero page
+ * replaces it by a fresh 2 MiB page. FAULT_FALLBACK when none can be had.
+ */
+static enum fault_result huge_zero_wp(struct fault *f)
+{
+	uint64_t haddr = f->addr & HUGE_MASK;
+	struct page *head = huge_page_alloc();
+
+	if (!head) {
+		f->mm->stats->faults_huge_fallback++;
+		return FAULT_FALLBACK;
+	}
+	page_mapcount_inc(head);
+	pt_entry_set(f->pd_table, f->pde,
+		     pte_mk(page_to_pfn(head), mm_vma_pte_flags(f->vma) | PTE_PS | PTE_A | PTE_D));
+	mm_plat_tlb_flush_range(f->mm->root_pfn, haddr, haddr + HUGE_SIZE);
+	f->mm->rss_anon += HUGE_NR_PAGES;
+	f->mm->anon_huge += HUGE_NR_PAGES;
+	f->mm->stats->faults_huge++;
+	return FAULT_OK;
+}
+
 enum fault_result do_huge_wp_page(struct fault *f)
 {
 	pte_t e = *f->pde;
 	struct page *head = pfn_to_page(pte_huge_pfn(e));
 
 	/*
-	 * Linux >= 5.8: a write to the huge zero page leaves 4 KiB zero PTEs
-	 * and allocates one 4 KiB page, not a 2 MiB one. A page others map
-	 * too is copied 4 KiB at a time; their 2 MiB mapping stays.
+	 * The huge zero page becomes a 2 MiB page, or (no memory for one)
+	 * 4 KiB zero PTEs plus one 4 KiB page, as Linux before 6.12. A page
+	 * others map too is copied 4 KiB at a time; their 2 MiB mapping stays.
 	 */
+	if ((head->flags & PG_ZERO) && huge_zero_wp(f) == FAULT_OK)
+		return FAULT_OK;
 	if ((head->flags & PG_ZERO) || page_ref_count(head) != 1)
 		return huge_split_then_wp(f);
 	pt_entry_set(f->pd_table, f->pde, pte_mkwrite(e) | PTE_D | PTE_A);

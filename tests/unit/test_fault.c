@@ -80,7 +80,26 @@ Test(fault, huge_write_maps_2m_page)
 	mm_destroy(mm);
 }
 
-Test(fault, huge_read_maps_huge_zero_then_write_splits_to_4k)
+Test(fault, huge_read_maps_huge_zero_then_write_gets_2m_page)
+{
+	struct mm *mm = mt_mm();
+	uint64_t a = mt_mmap_anon(mm, 2 * MB, MM_PROT_READ | MM_PROT_WRITE);
+	struct pt_lookup l;
+
+	cr_assert_eq(mt_read(mm, a + 100), 0);
+	cr_assert_eq(mt_write(mm, a + 4096, 3), FAULT_OK);
+	cr_assert_eq(pt_lookup(mm->root_pfn, a, &l), 0);
+	cr_expect_eq(l.level, 2, "Linux >= 6.12 replaces the huge zero page by a 2 MiB page");
+	cr_expect(!(page_compound_head(pfn_to_page(l.pfn))->flags & PG_ZERO));
+	cr_expect_eq(mm_rss_bytes(mm), 2 * MB);
+	cr_expect_eq(mm_anon_huge_bytes(mm), 2 * MB);
+	cr_expect_eq(mt_read(mm, a + 4096), 3);
+	cr_expect_eq(mt_read(mm, a + 100), 0);
+	mt_check(&mm, 1, NULL);
+	mm_destroy(mm);
+}
+
+Test(fault, huge_zero_write_without_2m_block_splits_to_4k)
 {
 	struct mm *mm = mt_mm();
 	uint64_t a = mt_mmap_anon(mm, 2 * MB, MM_PROT_READ | MM_PROT_WRITE);
@@ -94,7 +113,9 @@ Test(fault, huge_read_maps_huge_zero_then_write_splits_to_4k)
 	cr_expect_eq(mm_anon_huge_bytes(mm), 0);
 	cr_expect_neq(vma_lookup(&mm->vmas, a)->anon_id, 0, "huge zero fault prepares anon_vma");
 
+	sim_fail_countdown = 1; /* the 2 MiB allocation */
 	cr_assert_eq(mt_write(mm, a + 4096, 3), FAULT_OK);
+	sim_fail_countdown = 0;
 	cr_assert_eq(pt_lookup(mm->root_pfn, a + 4096, &l), 0);
 	cr_expect_eq(l.level, 1, "write to huge zero page must leave 4 KiB pages");
 	cr_expect_eq(mm_rss_bytes(mm), 4096);

@@ -45,10 +45,11 @@ enum fault_result do_huge_anonymous_page(struct fault *f);
 bool fault_thp_allowed(const struct vma *v, uint64_t addr);
 
 /*
- * Write to a present, read-only 2 MiB leaf: the huge zero page is split
- * into 4 KiB zero PTEs, a sole-owner page is made writable in place, a
- * shared one is split in this address space only; the last two cases then
- * finish in do_wp_page. Returns the fault's result.
+ * Write to a present, read-only 2 MiB leaf: the huge zero page is replaced
+ * by a new 2 MiB page (Linux >= 6.12) or, when none is free, split into
+ * 4 KiB zero PTEs; a sole-owner page is made writable in place; a shared
+ * one is split in this address space only. Splits finish in do_wp_page.
+ * Returns the fault's result.
  */
 enum fault_result do_huge_wp_page(struct fault *f);
 
