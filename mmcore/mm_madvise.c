@@ -5,8 +5,10 @@
  *
  * WILLNEED follows Linux too: it reads file pages into the page cache but
  * maps nothing (anonymous memory has nothing to read), so VmRSS does not
- * move. REMOVE frees the pages of shared anonymous memory; for a file it
- * only unmaps (the file interface has no hole punching).
+ * move. REMOVE unmaps the hole from every mapping of the object in every
+ * address space (keeping private copies) and frees the pages of shared
+ * anonymous memory; a regular file keeps its bytes, since the file
+ * interface has no hole punching yet.
  */
 #include "mmcore/mm_internal.h"
 
@@ -82,12 +84,18 @@ static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		if ((v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 			return -MM_EACCES;
 	}
-	/* Punching shared anonymous memory unmaps it everywhere, this space included. */
-	if (advice == MM_MADV_REMOVE && vma_is_shmem(v))
-		mm_shmem_punch(v->file, v->pgoff + ((start - v->start) >> PAGE_SHIFT),
-			       v->pgoff + ((end - v->start) >> PAGE_SHIFT));
-	else
-		mm_zap_range(mm, v, start, end);
+	/* A punched hole is unmapped everywhere, this space included. */
+	if (advice == MM_MADV_REMOVE) {
+		uint64_t first = v->pgoff + ((start - v->start) >> PAGE_SHIFT);
+		uint64_t last = v->pgoff + ((end - v->start) >> PAGE_SHIFT);
+
+		if (vma_is_shmem(v))
+			mm_shmem_punch(v->file, first, last);
+		else
+			mm_zap_file_pages(v->file, first, last);
+		return 0;
+	}
+	mm_zap_range(mm, v, start, end);
 	return 0;
 }
 

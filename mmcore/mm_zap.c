@@ -56,6 +56,7 @@ struct zap_ctx {
 	struct mm *mm;
 	struct vma *vma;
 	uint64_t start, end;
+	bool cache_only; /* leave private copies (PG_ANON) alone */
 };
 
 static int zap_leaf(void *arg, uint64_t va, pte_t *entry, int level, struct page *table)
@@ -71,6 +72,8 @@ static int zap_leaf(void *arg, uint64_t va, pte_t *entry, int level, struct page
 	} else {
 		pg = pfn_to_page(pte_pfn(e));
 	}
+	if (z->cache_only && (page_compound_head(pg)->flags & PG_ANON))
+		return 0;
 	pt_entry_clear(table, entry);
 	mm_rss_account(z->mm, z->vma, pg, level == 2 ? -(int64_t)HUGE_NR_PAGES : -1,
 		       level == 2);
@@ -78,17 +81,31 @@ static int zap_leaf(void *arg, uint64_t va, pte_t *entry, int level, struct page
 	return 0;
 }
 
+static void zap_range(struct zap_ctx *z)
+{
+	if (z->start >= z->end)
+		return;
+	pt_for_each_leaf(z->mm->root_pfn, z->start, z->end, zap_leaf, z);
+	mm_plat_tlb_flush_range(z->mm->root_pfn, z->start, z->end);
+}
+
+/* Linux's unmap_mapping_range without even_cows: private copies survive. */
 void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last)
 {
 	for (struct mm *mm = mm_all_first(); mm; mm = mm->all_next) {
 		for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v)) {
 			uint64_t lo = MM_MAX(first, v->pgoff);
 			uint64_t hi = MM_MIN(last, v->pgoff + vma_pages(v));
+			struct zap_ctx z = {
+				.mm = mm,
+				.vma = v,
+				.start = v->start + ((lo - v->pgoff) << PAGE_SHIFT),
+				.end = v->start + ((hi - v->pgoff) << PAGE_SHIFT),
+				.cache_only = vma_is_private(v),
+			};
 
-			if (v->file != f || lo >= hi)
-				continue;
-			mm_zap_range(mm, v, v->start + ((lo - v->pgoff) << PAGE_SHIFT),
-				     v->start + ((hi - v->pgoff) << PAGE_SHIFT));
+			if (v->file == f && lo < hi)
+				zap_range(&z);
 		}
 	}
 }
@@ -97,8 +114,5 @@ void mm_zap_range(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
 	struct zap_ctx z = { .mm = mm, .vma = v, .start = start, .end = end };
 
-	if (start >= end)
-		return;
-	pt_for_each_leaf(mm->root_pfn, start, end, zap_leaf, &z);
-	mm_plat_tlb_flush_range(mm->root_pfn, start, end);
+	zap_range(&z);
 }

@@ -113,7 +113,9 @@ void mm_zap_range(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
 
 /*
  * Unmap file pages [first, last) of f from every address space (Linux's
- * unmap_mapping_range, for hole punching). f's VMAs hold no 2 MiB leaves.
+ * unmap_mapping_range, for hole punching): all leaves of shared mappings,
+ * the page-cache leaves of private ones (their private copies stay).
+ * f's VMAs hold no 2 MiB leaves.
  */
 void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last);
 
