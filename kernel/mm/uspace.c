@@ -50,35 +50,46 @@ static enum mm_access fault_access(uint64_t err)
 
 /*
  * A fault just below a VM_GROWSDOWN VMA extends it down to the faulting
- * page (as Linux's expand_stack), within RLIMIT_STACK and never closer
- * than the guard gap to the mapping below. Returns true when it grew.
+ * page in place (as Linux's expand_stack: the VMA's start moves, an
+ * anonymous pgoff with it), within RLIMIT_STACK and never closer than the
+ * guard gap to the mapping below. Returns true when it grew.
  */
 static bool uspace_grow_stack(struct mm *mm, uint64_t addr)
 {
 	struct vma *v = vma_find(&mm->vmas, addr);
-	if (!v || v->start <= addr || !(v->flags & VM_GROWSDOWN))
+	if (!v || v->start <= addr || !(v->flags & VM_GROWSDOWN) || v->file)
 		return false;
-	uint64_t new_start = addr & ~(PAGE_SIZE - 1);
+	uint64_t new_start = addr & PAGE_MASK;
 	struct task *t = current;
 	uint64_t limit = t ? t->rlimits[RLIMIT_STACK].cur : 8ull << 20;
-	if (v->end - new_start > limit)
+	if (v->end - new_start > limit || new_start < MM_MMAP_MIN_ADDR)
 		return false;
 	struct vma *prev = vma_prev(v);
 	if (prev && new_start < prev->end + STACK_GUARD_GAP)
 		return false;
-	uint64_t out;
-	int prot = (int)(v->flags & VM_PROT_MASK);
-	return mm_mmap(mm, new_start, v->start - new_start, prot,
-		       MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN, NULL, 0,
-		       &out) == 0;
+	uint64_t pages = (v->start - new_start) >> PAGE_SHIFT;
+	if (mm->rlimit_as != ~0ull && ((mm->total_vm + pages) << PAGE_SHIFT) > mm->rlimit_as)
+		return false;
+	v->start = new_start;
+	v->pgoff -= pages;
+	vma_adjust(&mm->vmas, v);
+	mm->total_vm += pages;
+	return true;
 }
 
 int uspace_page_fault(struct trap_frame *tf)
 {
 	uint64_t addr = read_cr2();
 	bool from_kernel = (tf->cs & 3) == 0;
-	if (!uspace_current || addr >= USER_VA_END)
+	if (!uspace_current)
 		return 0;
+	if (addr >= USER_VA_END) {
+		if (from_kernel)
+			return 0;
+		/* A user access to a kernel address: SEGV_MAPERR at it, as Linux. */
+		proc_user_fault(tf, addr, FAULT_SIGSEGV);
+		return 1;
+	}
 	/*
 	 * The kernel touches user memory only inside an explicit user-access
 	 * window (AC set under SMAP) and never runs user code: anything else

@@ -62,8 +62,12 @@ int elf_check_header(const void *buf, uint64_t len)
 	return 0;
 }
 
-/* A PT_LOAD whose numbers are consistent and fit in user space. */
-static bool phdr_sane(const struct elf64_phdr *ph, uint64_t bias)
+/*
+ * A PT_LOAD whose numbers are consistent and fit in user space once moved
+ * by bias (the low-address limit is checked only with the final bias:
+ * a static PIE links its first segment at 0).
+ */
+static bool phdr_sane(const struct elf64_phdr *ph, uint64_t bias, bool final)
 {
 	if (ph->filesz > ph->memsz || ph->offset + ph->filesz < ph->offset)
 		return false;
@@ -72,7 +76,7 @@ static bool phdr_sane(const struct elf64_phdr *ph, uint64_t bias)
 	uint64_t start = bias + ph->vaddr;
 	if (start < bias || ph->memsz >= USER_VA_END || start >= USER_VA_END - ph->memsz)
 		return false;
-	return start >= MM_MMAP_MIN_ADDR || ph->memsz == 0;
+	return !final || start >= MM_MMAP_MIN_ADDR || ph->memsz == 0;
 }
 
 static int phdr_prot(const struct elf64_phdr *ph)
@@ -151,7 +155,7 @@ static int phdrs_check(const struct elf64_ehdr *eh, const struct elf64_phdr *ph,
 			return -ENOEXEC; /* dynamically linked: no interpreter support */
 		if (ph[i].type != PT_LOAD)
 			continue;
-		if (!phdr_sane(&ph[i], 0))
+		if (!phdr_sane(&ph[i], 0, false))
 			return -ENOEXEC;
 		if (ph[i].vaddr < lo)
 			lo = ph[i].vaddr;
@@ -162,7 +166,7 @@ static int phdrs_check(const struct elf64_ehdr *eh, const struct elf64_phdr *ph,
 		return -ENOEXEC;
 	*bias = eh->type == ET_DYN ? ET_DYN_BASE - page_down(lo) : 0;
 	for (unsigned i = 0; i < eh->phnum; i++)
-		if (ph[i].type == PT_LOAD && !phdr_sane(&ph[i], *bias))
+		if (ph[i].type == PT_LOAD && !phdr_sane(&ph[i], *bias, true))
 			return -ENOEXEC;
 	*end = *bias + hi;
 	if (*end > USER_VA_END || eh->entry + *bias < *bias)

@@ -247,6 +247,8 @@ static int exec_build_mm(struct file *f, struct argblock *args, char *const envp
 	if (err)
 		return -ENOMEM;
 	mm->owner = t;
+	mm->rlimit_as = t->rlimits[RLIMIT_AS].cur;
+	mm->rlimit_data = t->rlimits[RLIMIT_DATA].cur;
 	uspace_switch(mm);
 	struct elf_info info;
 	err = elf_load(f, mm, &info);

@@ -119,6 +119,10 @@ int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], cons
 			  NULL, 0, &out);
 	if (err)
 		return -ENOMEM;
+	/* mmcore keeps MAP_GROWSDOWN out of its flags; the stack grows on faults (mm/uspace.c). */
+	struct vma *v = vma_lookup(&mm->vmas, STACK_TOP - 1);
+	if (v)
+		v->flags |= VM_GROWSDOWN | VM_STACK;
 
 	uint64_t *ptrs = NULL;
 	uint64_t area = STACK_TOP - 8 - strings, p = area;

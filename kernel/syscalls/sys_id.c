@@ -25,17 +25,20 @@ SYSCALL_DEFINE(109, setpgid)
 {
 	int pid = (int)a0, pgid = (int)a1;
 	struct task *me = current, *t;
+	/* Linux's order: a zero pid is the caller, a zero pgid the pid; then the sign check. */
+	if (pid == 0)
+		pid = me->pid;
+	if (pgid == 0)
+		pgid = pid;
 	if (pgid < 0)
 		return -EINVAL;
-	t = pid == 0 ? me : task_find(pid);
+	t = task_find(pid);
 	if (!t || (t != me && t->parent != me))
 		return -ESRCH;
 	if (t->pid == t->sid)
 		return -EPERM; /* a session leader */
 	if (t->sid != me->sid)
 		return -EPERM;
-	if (pgid == 0)
-		pgid = t->pid;
 	if (pgid != t->pid && !pgrp_exists_in_session(pgid, me->sid))
 		return -EPERM;
 	t->pgid = pgid;
