@@ -36,6 +36,13 @@ def markdown_mode(mode, data):
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     for k in others:
+        rows = data["compare"].get(k, {}).get("rows", {})
+        worst = sorted(rows.items(), key=lambda kv: -kv[1]["ratio"])[:3]
+        if worst:
+            out.append("Worst ratios for %s: %s." % (k, ", ".join(
+                "%s %.2f" % (name, r["ratio"]) for name, r in worst)))
+            out.append("")
+    for k in others:
         refusals = data["compare"].get(k, {}).get("refusals", [])
         if refusals:
             out.append("Not compared for %s:" % k)
