@@ -42,6 +42,7 @@ struct native_run {
 	char tracedir[PATH_MAX];
 	int file_fd[TRACE_FILES_MAX];
 	int stop;                   /* 0, or the exit code that stopped the run */
+	double workers_cpu;         /* CPU seconds of the workers that ended */
 	const char *line;           /* raw text of the current line */
 	size_t len;
 	uint32_t lineno;
@@ -210,7 +211,11 @@ static struct native_proc *proc_create(struct native_run *r, uint32_t pid)
 static void proc_remove(struct native_run *r, struct native_proc *p)
 {
 	struct sim_proc *sp = sim_proc_find(&r->names, p->pid);
-	r->sum->counters.faults_total += native_proc_minflt(p);
+	uint64_t minflt;
+	double cpu;
+	native_proc_usage(p, &minflt, &cpu);
+	r->sum->counters.faults_total += minflt;
+	r->workers_cpu += cpu;
 	native_proc_end(p);
 	if (sp)
 		sim_proc_remove(&r->names, sp);
@@ -698,7 +703,9 @@ int native_replay_file(const char *path, const struct replay_opts *opts,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	sum->cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+	/* The controller's CPU time and the workers' (exec'd images count from their exec). */
+	sum->cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9 +
+			   r.workers_cpu;
 	sum->exit_code = r.stop ? r.stop : sum->failures ? 1 : 0;
 	return sum->exit_code;
 }

@@ -160,24 +160,26 @@ void native_proc_end(struct native_proc *p)
 	native_snap_free(&p->snap);
 }
 
-uint64_t native_proc_minflt(const struct native_proc *p)
+void native_proc_usage(const struct native_proc *p, uint64_t *minflt, double *cpu_seconds)
 {
 	char path[64], buf[1024];
-	unsigned long long minflt = 0;
+	unsigned long long flt = 0, utime = 0, stime = 0;
 	FILE *f;
 	char *s;
+	*minflt = 0;
+	*cpu_seconds = 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->host);
 	f = fopen(path, "r");
 	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return 0;
-	}
+		return;
+	s = fgets(buf, sizeof(buf), f);
 	fclose(f);
-	/* After the command name in parentheses: state ppid pgrp session tty tpgid flags minflt */
-	s = strrchr(buf, ')');
-	if (s && sscanf(s + 1, " %*c %*d %*d %*d %*d %*d %*u %llu", &minflt) == 1)
-		return minflt;
-	return 0;
+	/* After the command name: state ppid pgrp session tty tpgid flags
+	 * minflt cminflt majflt cmajflt utime stime */
+	s = s ? strrchr(buf, ')') : NULL;
+	if (s && sscanf(s + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %*u %*u %llu %llu",
+			&flt, &utime, &stime) == 3) {
+		*minflt = flt;
+		*cpu_seconds = (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+	}
 }

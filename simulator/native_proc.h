@@ -44,7 +44,7 @@ int native_proc_ready(struct native_proc *p, struct native_reply *rep);
 /* Tell p to exit and wait until it is gone (its memory released); frees p's state. */
 void native_proc_end(struct native_proc *p);
 
-/* Minor faults the worker has taken so far (0 if unknown). */
-uint64_t native_proc_minflt(const struct native_proc *p);
+/* Minor faults and CPU seconds the worker has used so far (0 if unknown). */
+void native_proc_usage(const struct native_proc *p, uint64_t *minflt, double *cpu_seconds);
 
 #endif
