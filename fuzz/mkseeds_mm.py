@@ -162,6 +162,16 @@ def seeds():
     h.read(1, at_byte(0, 9, 0)).mmap(2, 0, pages(3), W, fixed_at=area(0)).read(2, at_byte(0, 0, 0))
     h.execute(2, at_byte(0, 0, 0)).mprotect(2, at(0, 0), pages(16), R | W | X).exit(2)
     s["exec_prot_and_holes"] = h
+    # An allocation failure at each step of a fault: the page cache, the
+    # private copy, the tables, the 2 MiB page, the huge zero page's tables.
+    for n in range(1, 5):
+        k = Seed()
+        k.mmap(1, 0, pages(4), R | W, file=0).fail(n).write(1, at_byte(0, 1, 3), 9)
+        k.mmap(2, 0, pages(4), R, shared=True, file=0).fail(n).read(2, at_byte(0, 2, 3))
+        k.mmap(3, 0, huge(2), R | W).fail(n).write(3, at_byte(0, 0, 0), 1)
+        k.mmap(4, 0, huge(2), R | W).fail(n).read(4, at_byte(0, 0, 0))
+        k.mmap(5, 0, pages(4), R | W).fail(n).fork(5, 6).write(5, at_byte(0, 0, 0), 2)
+        s["fault_enomem_%d" % n] = k
     return s
 
 
