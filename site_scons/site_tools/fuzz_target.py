@@ -36,6 +36,9 @@ def _fuzz_target(env, name, sources, **kw):
     env.TestCase("%s_smoke" % name, ["python3"] + common + ["smoke", "--seconds", smoke],
                  prog, timeout=int(smoke) * 3 + 120)
 
+    # Only when asked for: Default(".") would otherwise fuzz for minutes on a plain `scons`.
+    if "fuzz-long" not in SCons.Script.COMMAND_LINE_TARGETS:
+        return prog
     seconds = SCons.Script.ARGUMENTS.get("FUZZ_SECONDS", "600")
     jobs = str(os.cpu_count() or 1)
     long_run = env.Command("#build/fuzz/long-%s.stamp" % name, prog,
