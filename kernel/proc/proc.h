@@ -20,6 +20,14 @@
 #define WSTATUS_STOPPED(sig) (((sig) << 8) | 0x7f)
 #define WSTATUS_CONTINUED 0xffff
 
+/* kstack.c */
+/* Reserve the kernel-stack region's page tables (before any user address space exists). */
+void kstack_init(void);
+/* A KSTACK_SIZE kernel stack (with an unmapped guard below it where the profile asks), or NULL. */
+void *kstack_alloc(void);
+/* Release a stack from kstack_alloc(). */
+void kstack_free(void *stack);
+
 /* task.c */
 /* A zeroed task with a kernel stack and a fresh pid, or NULL (ENOMEM). */
 struct task *task_alloc(void);

@@ -44,6 +44,7 @@ static void irq_restore(uint64_t f)
 
 void sched_init(void)
 {
+	kstack_init();
 	idle_task.state = TASK_RUNNABLE;
 	memcpy(idle_task.comm, "idle", 5);
 	idle_task.kstack_top = (uint64_t)__stack_top;

@@ -55,7 +55,7 @@ struct task *task_alloc(void)
 	struct task *t = kmalloc(sizeof(*t));
 	if (!t)
 		return NULL;
-	t->kstack = kmalloc(KSTACK_SIZE);
+	t->kstack = kstack_alloc();
 	if (!t->kstack) {
 		kfree(t);
 		return NULL;
@@ -70,7 +70,7 @@ struct task *task_alloc(void)
 
 void task_free(struct task *t)
 {
-	kfree(t->kstack);
+	kstack_free(t->kstack);
 	kfree(t);
 }
 

@@ -5,6 +5,7 @@
  *   0xffff800000000000 - ...                  direct map of all RAM (PML4 256)
  *   0xffffc00000000000 - ...                  device registers, uncached (PML4 384)
  *   0xffffd00000000000 - ...                  ktest scratch mappings (PML4 416)
+ *   0xffffe00000000000 - ...                  kernel stacks with guard holes (PML4 448)
  *   0xffffffff80000000 - 0xffffffffffffffff  kernel image (-2 GiB, mcmodel=kernel)
  *
  * The image is linked at KERNEL_VMA + its physical load address, so
@@ -18,6 +19,7 @@
 #define DIRECT_MAP_BASE 0xffff800000000000ull
 #define MMIO_BASE 0xffffc00000000000ull
 #define KTEST_BASE 0xffffd00000000000ull
+#define KSTACK_REGION 0xffffe00000000000ull
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
