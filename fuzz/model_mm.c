@@ -324,7 +324,9 @@ static int madvise_fn(struct model_seg *s, void *arg)
 	case MADV_REMOVE:
 		if (s->obj < 0)
 			return -E_INVAL;
-		if (!s->shared || !(s->prot & MP_W))
+		/* vma_is_shared_maywrite() (Linux >= 6.7): our files are always
+		 * opened for writing, so only a private mapping is refused. */
+		if (!s->shared)
 			return -E_ACCES;
 		/* Shared anonymous memory loses the pages (hole punched); files keep theirs. */
 		if (!c->m->objs[s->obj].file)
