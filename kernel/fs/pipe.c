@@ -20,7 +20,8 @@ struct pipe {
 	char *buf;
 	uint32_t head, count; /* bytes [head, head + count) mod PIPE_SIZE are queued */
 	int readers, writers;
-	int opens;            /* FIFO opens so far (wakes openers waiting for a partner) */
+	int opens;            /* opens of either end so far */
+	int rd_opens, wr_opens; /* opens of each end: a FIFO opener waits for the other's to move */
 	struct waitq rq, wq;  /* readers wait for data, writers for room */
 	struct inode *fifo;   /* the FIFO inode holding it, or NULL */
 };
@@ -203,10 +204,14 @@ static struct file *pipe_end(struct pipe *p, struct inode *ino, unsigned flags)
 	if (!f)
 		return NULL;
 	f->priv = p;
-	if (file_readable(f))
+	if (file_readable(f)) {
 		p->readers++;
-	if (file_writable(f))
+		p->rd_opens++;
+	}
+	if (file_writable(f)) {
 		p->writers++;
+		p->wr_opens++;
+	}
 	p->opens++;
 	return f;
 }
@@ -229,14 +234,19 @@ int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 	return 0;
 }
 
-static bool fifo_has_writer(void *arg)
-{
-	return ((struct pipe *)arg)->writers > 0;
-}
+/* What a FIFO opener waits for: the other end opened since it looked (it may be gone again). */
+struct fifo_wait {
+	struct pipe *p;
+	bool want_writer;
+	int seen; /* the other end's open count when the wait began */
+};
 
-static bool fifo_has_reader(void *arg)
+static bool fifo_partner_came(void *arg)
 {
-	return ((struct pipe *)arg)->readers > 0;
+	struct fifo_wait *w = arg;
+	int now = w->want_writer ? w->p->wr_opens : w->p->rd_opens;
+	int open = w->want_writer ? w->p->writers : w->p->readers;
+	return open > 0 || now != w->seen;
 }
 
 /*
@@ -262,6 +272,7 @@ int fifo_open(struct inode *ino, unsigned flags, struct file **out)
 			pipe_free(p);
 		return -ENXIO;
 	}
+	struct fifo_wait w = {p, acc == O_RDONLY, acc == O_RDONLY ? p->wr_opens : p->rd_opens};
 	f = pipe_end(p, ino, flags & ~(unsigned)(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY));
 	if (!f) {
 		if (p->readers == 0 && p->writers == 0)
@@ -269,10 +280,15 @@ int fifo_open(struct inode *ino, unsigned flags, struct file **out)
 		return -ENOMEM;
 	}
 	pipe_wake(p);
+	/*
+	 * The partner may open, write and close before this task runs again,
+	 * so the wait ends on its open count moving, not on it being open now
+	 * (Linux's r_counter/w_counter).
+	 */
 	if (!(flags & O_NONBLOCK) && acc == O_RDONLY)
-		err = waitq_wait(&p->rq, fifo_has_writer, p);
+		err = waitq_wait(&p->rq, fifo_partner_came, &w);
 	else if (acc == O_WRONLY)
-		err = waitq_wait(&p->wq, fifo_has_reader, p);
+		err = waitq_wait(&p->wq, fifo_partner_came, &w);
 	if (err) {
 		file_put(f);
 		return err;
