@@ -5,6 +5,9 @@
  * caller's `present` hint, so a stale TLB or a repeated fault is harmless.
  */
 #include "mmcore/fault.h"
+#include "mmcore/fault_explain.h"
+
+void (*fault_explain_hook)(enum fault_step step, uint64_t a, uint64_t b);
 
 /* Linux's access_error(): what the VMA allows, whatever the tables say. */
 static bool fault_access_ok(const struct vma *v, enum mm_access access)
@@ -24,13 +27,27 @@ bool fault_thp_allowed(const struct vma *v, uint64_t addr)
 {
 	uint64_t haddr = addr & HUGE_MASK;
 
-	if (v->file || !vma_is_private(v) || (v->flags & VM_NOHUGEPAGE))
+	if (v->file || !vma_is_private(v)) {
+		FAULT_EXPLAIN(FX_THP_FILE, 0, 0);
 		return false;
-	if (mm_config.thp == MM_THP_NEVER)
+	}
+	if (v->flags & VM_NOHUGEPAGE) {
+		FAULT_EXPLAIN(FX_THP_NOHUGEPAGE, 0, 0);
 		return false;
-	if (mm_config.thp == MM_THP_MADVISE && !(v->flags & VM_HUGEPAGE))
+	}
+	if (mm_config.thp == MM_THP_NEVER) {
+		FAULT_EXPLAIN(FX_THP_NEVER, 0, 0);
 		return false;
-	return haddr >= v->start && haddr + HUGE_SIZE <= v->end;
+	}
+	if (mm_config.thp == MM_THP_MADVISE && !(v->flags & VM_HUGEPAGE)) {
+		FAULT_EXPLAIN(FX_THP_MADVISE, 0, 0);
+		return false;
+	}
+	if (haddr < v->start || haddr + HUGE_SIZE > v->end) {
+		FAULT_EXPLAIN(FX_THP_OUTSIDE, haddr, haddr < v->start ? v->start : v->end);
+		return false;
+	}
+	return true;
 }
 
 void fault_walk_pte(struct fault *f)
@@ -54,11 +71,15 @@ static bool fault_leaf_allows(pte_t e, enum mm_access access)
 /* A leaf is there: retry (stale TLB), write-protect fault, or refusal. */
 static enum fault_result fault_on_leaf(struct fault *f, pte_t e, bool huge)
 {
-	if (fault_leaf_allows(e, f->access))
+	if (fault_leaf_allows(e, f->access)) {
+		FAULT_EXPLAIN(FX_LEAF_ALLOWS, e, huge ? 2 : 1);
 		return FAULT_OK;
+	}
 	/* Only a write can be refused by a present leaf the VMA allows. */
-	if (!f->write || !pte_present(e))
+	if (!f->write || !pte_present(e)) {
+		FAULT_EXPLAIN(FX_LEAF_REFUSES, e, huge ? 2 : 1);
 		return FAULT_SIGSEGV;
+	}
 	return huge ? do_huge_wp_page(f) : do_wp_page(f);
 }
 
@@ -80,6 +101,8 @@ static enum fault_result fault_route(struct fault *f)
 		return fault_on_leaf(f, *f->pde, true);
 	}
 	/* No page table below the PD entry: a 2 MiB page may fit. */
+	if (f->pte && fault_explain_hook)
+		FAULT_EXPLAIN(FX_PT_EXISTS, *pt_walk(f->mm->root_pfn, f->addr, 2, false, NULL, NULL), 0);
 	if (!f->pte && fault_thp_allowed(f->vma, f->addr)) {
 		r = do_huge_anonymous_page(f);
 		if (r != FAULT_FALLBACK)
@@ -110,9 +133,16 @@ enum fault_result mm_fault(struct mm *mm, uint64_t addr, enum mm_access access,
 
 	(void)present; /* the tables are the truth; see the file comment */
 	mm->stats->faults_total++;
-	if (addr >= USER_VA_END)
+	FAULT_EXPLAIN(FX_BEGIN, addr, access);
+	if (addr >= USER_VA_END) {
+		FAULT_EXPLAIN(FX_OUTSIDE_USER, addr, 0);
 		return fault_count(mm, FAULT_SIGSEGV);
+	}
 	v = vma_lookup(&mm->vmas, addr);
+	if (!v)
+		FAULT_EXPLAIN(FX_NO_VMA, addr, 0);
+	else if (!fault_access_ok(v, access))
+		FAULT_EXPLAIN(FX_PROT, v->flags, access);
 	if (!v || !fault_access_ok(v, access))
 		return fault_count(mm, FAULT_SIGSEGV);
 
@@ -125,5 +155,6 @@ enum fault_result mm_fault(struct mm *mm, uint64_t addr, enum mm_access access,
 	};
 	r = fault_route(&f);
 	mm_after_op(mm);
+	FAULT_EXPLAIN(FX_END, r, 0);
 	return fault_count(mm, r);
 }

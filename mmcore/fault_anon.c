@@ -19,6 +19,7 @@
  * neighbour that cannot be had is simply left out.
  */
 #include "mmcore/fault.h"
+#include "mmcore/fault_explain.h"
 
 #define FAULTAROUND_MAX 128 /* bounds the pfn array on the (kernel) stack */
 
@@ -46,6 +47,7 @@ static enum fault_result anon_map_zero(struct fault *f)
 		err = pt_map(f->mm->root_pfn, f->addr, zpfn, flags);
 	if (err == -MM_ENOMEM)
 		return FAULT_OOM;
+	FAULT_EXPLAIN(FX_ANON_ZERO, f->addr, 0);
 	f->mm->stats->faults_anon_zero++;
 	return FAULT_OK;
 }
@@ -68,6 +70,13 @@ static void fa_window_pick(struct fault *f, struct fa_window *w)
 	w->start = lo;
 	w->n = (unsigned)((hi - lo) >> PAGE_SHIFT);
 	w->allocated = 0;
+	if (!fault_explain_hook)
+		return;
+	FAULT_EXPLAIN(FX_FA_WINDOW, lo, hi);
+	if (lo > ALIGN_DOWN(f->addr, span))
+		FAULT_EXPLAIN(lo == f->vma->start ? FX_FA_CLIP_VMA : FX_FA_CLIP_HUGE, lo, 0);
+	if (hi < ALIGN_DOWN(f->addr, span) + span)
+		FAULT_EXPLAIN(hi == f->vma->end ? FX_FA_CLIP_VMA : FX_FA_CLIP_HUGE, hi, 0);
 }
 
 /* True when the entry for page i of the window is empty. */
@@ -126,8 +135,10 @@ static enum fault_result anon_write(struct fault *f)
 
 	fa_window_pick(f, &w);
 	mm_anon_id_ensure(f->vma);
-	if (!fa_alloc(f, &w))
+	if (!fa_alloc(f, &w)) {
+		FAULT_EXPLAIN(FX_OOM, f->addr, 0);
 		return FAULT_OOM;
+	}
 	flags = mm_vma_pte_flags(f->vma) | PTE_A | PTE_D;
 	if (w.allocated == 1 && f->pte) {
 		/* Just the faulting page, into a table we already hold: no walk. */
@@ -142,6 +153,7 @@ static enum fault_result anon_write(struct fault *f)
 		return FAULT_OOM;
 	}
 	MM_ASSERT(mapped == (int)w.allocated, "anon_write: batch skipped a chosen page");
+	FAULT_EXPLAIN(FX_FA_MAPPED, w.allocated, w.n);
 	f->mm->rss_anon += w.allocated;
 	f->mm->stats->faults_anon_new++;
 	f->mm->stats->faultaround_pages += w.allocated - 1;

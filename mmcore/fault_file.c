@@ -8,6 +8,7 @@
  * ceil(size / 4096) is beyond the file: SIGBUS, as Linux.
  */
 #include "mmcore/fault.h"
+#include "mmcore/fault_explain.h"
 
 /* Private write: copy the cache page into a new anonymous page and map that. */
 static enum fault_result file_map_private_copy(struct fault *f, struct page *cache)
@@ -74,6 +75,7 @@ enum fault_result do_file_fault(struct fault *f)
 	if (err)
 		return FAULT_SIGBUS;
 	f->mm->stats->faults_file++;
+	FAULT_EXPLAIN(FX_FILE, index, 0);
 	if (f->write && vma_is_private(f->vma))
 		return file_map_private_copy(f, cache);
 	return file_map_cache(f, cache);

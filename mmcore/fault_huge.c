@@ -3,6 +3,7 @@
  * do_huge_pmd_anonymous_page and do_huge_pmd_wp_page).
  */
 #include "mmcore/fault.h"
+#include "mmcore/fault_explain.h"
 
 /* Map the huge zero page read-only over f's 2 MiB region. */
 static enum fault_result huge_map_zero(struct fault *f, uint64_t haddr)
@@ -16,6 +17,7 @@ static enum fault_result huge_map_zero(struct fault *f, uint64_t haddr)
 		return FAULT_OOM;
 	if (err)
 		return FAULT_FALLBACK;
+	FAULT_EXPLAIN(FX_HUGE_ZERO, haddr, 0);
 	f->mm->stats->faults_huge_zero++;
 	return FAULT_OK;
 }
@@ -43,13 +45,17 @@ enum fault_result do_huge_anonymous_page(struct fault *f)
 
 	if (!fault_thp_allowed(f->vma, f->addr))
 		return FAULT_FALLBACK;
-	if (!pt_pd_entry_is_empty(f->mm->root_pfn, haddr))
+	if (!pt_pd_entry_is_empty(f->mm->root_pfn, haddr)) {
+		FAULT_EXPLAIN(FX_HUGE_PD_BUSY, haddr, 0);
 		goto fallback;
+	}
 	if (!f->write && mm_config.huge_zero_page && mm_huge_zero_page)
 		return huge_map_zero(f, haddr);
 	head = huge_page_alloc();
-	if (!head)
+	if (!head) {
+		FAULT_EXPLAIN(FX_HUGE_NO_BLOCK, haddr, 0);
 		goto fallback;
+	}
 	mm_anon_id_ensure(f->vma);
 	err = pt_map_huge(f->mm->root_pfn, haddr, page_to_pfn(head),
 			  mm_vma_pte_flags(f->vma) | PTE_PS | PTE_A | PTE_D);
@@ -60,6 +66,7 @@ enum fault_result do_huge_anonymous_page(struct fault *f)
 		goto fallback;
 	}
 	page_mapcount_inc(head);
+	FAULT_EXPLAIN(FX_HUGE_NEW, haddr, page_to_pfn(head));
 	f->mm->rss_anon += HUGE_NR_PAGES;
 	f->mm->anon_huge += HUGE_NR_PAGES;
 	f->mm->stats->faults_huge++;
@@ -90,9 +97,11 @@ static enum fault_result huge_zero_wp(struct fault *f)
 	struct page *head = huge_page_alloc();
 
 	if (!head) {
+		FAULT_EXPLAIN(FX_HUGE_NO_BLOCK, haddr, 0);
 		f->mm->stats->faults_huge_fallback++;
 		return FAULT_FALLBACK;
 	}
+	FAULT_EXPLAIN(FX_HUGE_WP_ZERO, haddr, page_to_pfn(head));
 	page_mapcount_inc(head);
 	pt_entry_set(f->pd_table, f->pde,
 		     pte_mk(page_to_pfn(head), mm_vma_pte_flags(f->vma) | PTE_PS | PTE_A | PTE_D));
@@ -115,8 +124,11 @@ enum fault_result do_huge_wp_page(struct fault *f)
 	 */
 	if ((head->flags & PG_ZERO) && huge_zero_wp(f) == FAULT_OK)
 		return FAULT_OK;
-	if ((head->flags & PG_ZERO) || page_ref_count(head) != 1)
+	if ((head->flags & PG_ZERO) || page_ref_count(head) != 1) {
+		FAULT_EXPLAIN(FX_HUGE_WP_SPLIT, page_to_pfn(head), page_ref_count(head));
 		return huge_split_then_wp(f);
+	}
+	FAULT_EXPLAIN(FX_HUGE_WP_REUSE, page_to_pfn(head), page_ref_count(head));
 	pt_entry_set(f->pd_table, f->pde, pte_mkwrite(e) | PTE_D | PTE_A);
 	mm_plat_tlb_flush_range(f->mm->root_pfn, f->addr & HUGE_MASK,
 				(f->addr & HUGE_MASK) + HUGE_SIZE);

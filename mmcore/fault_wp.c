@@ -4,6 +4,7 @@
  * wp_page_copy).
  */
 #include "mmcore/fault.h"
+#include "mmcore/fault_explain.h"
 
 /* Make the leaf writable in place. */
 static void wp_make_writable(struct fault *f)
@@ -17,6 +18,7 @@ static enum fault_result wp_shared(struct fault *f, struct page *pg)
 {
 	struct mm_file *file = f->vma->file;
 
+	FAULT_EXPLAIN(FX_WP_SHARED, page_to_pfn(pg), page_ref_count(pg));
 	wp_make_writable(f);
 	pg->flags |= PG_DIRTY;
 	if (file && file->ops->set_dirty)
@@ -34,12 +36,16 @@ static enum fault_result wp_copy(struct fault *f, struct page *old)
 	struct page *pg = mm_anon_page_alloc();
 	pte_t flags = (*f->pte & PTE_FLAGS_MASK) | PTE_RW | PTE_D | PTE_A;
 
-	if (!pg)
+	if (!pg) {
+		FAULT_EXPLAIN(FX_OOM, f->addr, 0);
 		return FAULT_OOM;
+	}
 	mm_anon_id_ensure(f->vma);
 	if (page_is_zero(old)) {
+		FAULT_EXPLAIN(FX_WP_ZERO, page_to_pfn(pg), 0);
 		f->mm->stats->faults_anon_new++;
 	} else {
+		FAULT_EXPLAIN(FX_WP_COPY, page_to_pfn(old), page_ref_count(old));
 		mm_plat_copy_page(page_address(pg), page_address(old));
 		f->mm->stats->faults_wp_copy++;
 		f->mm->stats->cow_copies++;
@@ -62,6 +68,7 @@ enum fault_result do_wp_page(struct fault *f)
 	/* Sole owner of an anonymous page: nobody can see the write but us. */
 	if ((page_compound_head(pg)->flags & (PG_ANON | PG_ZERO)) == PG_ANON &&
 	    page_ref_count(pg) == 1) {
+		FAULT_EXPLAIN(FX_WP_REUSE, page_to_pfn(pg), page_ref_count(pg));
 		wp_make_writable(f);
 		f->mm->stats->faults_wp_reuse++;
 		return FAULT_OK;

@@ -10,6 +10,7 @@
 #include "gen.h"
 #include "native.h"
 #include "replay.h"
+#include "svg.h"
 #include "trace_lex.h"
 
 static const char usage_main[] =
@@ -21,6 +22,8 @@ static const char usage_main[] =
 	"commands:\n"
 	"  replay [--check] [--json] [--quiet] FILE...   replay traces ('-' = stdin)\n"
 	"  replay --native FILE...                      run traces for real on this host\n"
+	"  replay --svg OUT.svg | --explain LINE FILE   picture / fault path of one line\n"
+	"  stats --svg OUT.svg FILE                     faults per kind over a replay\n"
 	"  diff [--no-state] [--quiet] FILE...          compare the simulator with the host\n"
 	"  gen KIND [OPTIONS]                           write a synthetic trace to stdout\n"
 	"\n"
@@ -41,6 +44,11 @@ static const char usage_replay[] =
 	"  --native  run the trace for real on this host (the Linux oracle), one\n"
 	"            host process per trace pid, and report the same way\n"
 	"  --help    this text\n"
+	"  --svg OUT.svg   draw every live process's address space at the end\n"
+	"  --svg-every     with --svg, also one picture per `expect` (OUT-LINE.svg)\n"
+	"  --explain LINE  print the path mmcore's fault router took for the\n"
+	"                  faults of that trace line, and why\n"
+	"  (a progress line is shown on stderr when it is a terminal, unless --quiet)\n"
 	"\n"
 	"Natively: names bind the addresses Linux chose; absolute addresses in\n"
 	"the simulator's heap window (0x1000000 + 256 MiB) and every `brk ADDR`\n"
@@ -92,14 +100,58 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 	return 2;
 }
 
+/* 1 when option a of replay takes the next argument as its value. */
+static int replay_option_has_value(const char *a)
+{
+	return strcmp(a, "--svg") == 0 || strcmp(a, "--explain") == 0;
+}
+
+/*
+ * The replay options of seeing inside (svg.h, explain.h). Returns 0 when
+ * argv[*i] was one (its value consumed), -1 when not, 2 on a usage error.
+ */
+static int replay_seeing_option(struct replay_opts *o, int argc, char **argv, int *i, bool done)
+{
+	const char *a = argv[*i];
+	char *end;
+	unsigned long n;
+
+	if (done)
+		return -1;
+	if (strcmp(a, "--svg-every") == 0) {
+		o->svg_every = true;
+		return 0;
+	}
+	if (!replay_option_has_value(a))
+		return -1;
+	if (*i + 1 >= argc)
+		return usage_error(usage_replay, "option %s needs a value", a);
+	(*i)++;
+	if (strcmp(a, "--svg") == 0) {
+		o->svg = argv[*i];
+		return 0;
+	}
+	n = strtoul(argv[*i], &end, 10);
+	if (*end || end == argv[*i] || n == 0 || n > UINT32_MAX)
+		return usage_error(usage_replay, "bad line number '%s'", argv[*i]);
+	o->explain_line = (uint32_t)n;
+	return 0;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	struct replay_opts opts = {0};
 	int worst = 0, nfiles = 0;
 	bool options_done = false, native = false;
 
+	opts.progress = true;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int vrc = replay_seeing_option(&opts, argc, argv, &i, options_done);
+		if (vrc > 0)
+			return vrc;
+		if (vrc == 0)
+			continue;
 		if (options_done || a[0] != '-' || strcmp(a, "-") == 0)
 			nfiles++;
 		else if (strcmp(a, "--") == 0)
@@ -108,9 +160,10 @@ static int cmd_replay(int argc, char **argv)
 			opts.check = true;
 		else if (strcmp(a, "--json") == 0)
 			opts.json = true;
-		else if (strcmp(a, "--quiet") == 0)
+		else if (strcmp(a, "--quiet") == 0) {
 			opts.quiet = true;
-		else if (strcmp(a, "--native") == 0)
+			opts.progress = false;
+		} else if (strcmp(a, "--native") == 0)
 			native = true;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(usage_replay, stdout);
@@ -129,8 +182,10 @@ static int cmd_replay(int argc, char **argv)
 			options_done = true;
 			continue;
 		}
-		if (!options_done && a[0] == '-' && strcmp(a, "-") != 0)
+		if (!options_done && a[0] == '-' && strcmp(a, "-") != 0) {
+			i += replay_option_has_value(a);
 			continue;
+		}
 		rc = native ? native_replay_file(a, &opts, &sum, NULL) : replay_file(a, &opts, &sum);
 		if (!opts.quiet)
 			replay_summary_print(&sum, opts.json);
@@ -246,5 +301,7 @@ int main(int argc, char **argv)
 		return cmd_gen(argc - 2, argv + 2);
 	if (strcmp(argv[1], "diff") == 0)
 		return diff_main(argc - 2, argv + 2);
+	if (strcmp(argv[1], "stats") == 0)
+		return svg_stats_main(argc - 2, argv + 2);
 	return usage_error(usage_main, "unknown command '%s'", argv[1]);
 }

@@ -12,9 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "explain.h"
 #include "mmcore/buddy.h"
+#include "progress.h"
 #include "replay_int.h"
 #include "sim_phys.h"
+#include "svg.h"
 
 #define DEFAULT_MEM (256ull << 20)
 
@@ -96,6 +99,16 @@ static bool machine_start(struct replay *r)
 	return true;
 }
 
+/* Write the address-space picture of every live process to path. */
+static void replay_svg(struct replay *r, const char *path, uint32_t line)
+{
+	char title[512];
+
+	snprintf(title, sizeof(title), "%s after line %u", r->sum->path, line);
+	if (svg_write_spaces(path, &r->procs, title) < 0)
+		fprintf(stderr, "%s: cannot write: %m\n", path);
+}
+
 /* mm_check() over every live space, and the per-space checks. */
 static void replay_check_all(struct replay *r)
 {
@@ -126,6 +139,21 @@ static void after_event(struct replay *r, const struct trace_record *rec, uint32
 		check_no_process_memory(r, rec->line);
 }
 
+/* Pictures and samples after an event (svg.h); nothing when not asked for. */
+static void replay_seeing(struct replay *r, const struct trace_record *rec)
+{
+	char path[4096];
+
+	if (r->opts->series && trace_kind_is_event(rec->kind))
+		series_event(r->opts->series, &mm_global_counters);
+	if (!r->opts->svg || !r->opts->svg_every || !trace_kind_is_expect(rec->kind))
+		return;
+	snprintf(path, sizeof(path), "%.*s-%u.svg", (int)(strlen(r->opts->svg) > 4 &&
+		 strcmp(r->opts->svg + strlen(r->opts->svg) - 4, ".svg") == 0 ?
+		 strlen(r->opts->svg) - 4 : strlen(r->opts->svg)), r->opts->svg, rec->line);
+	replay_svg(r, path, rec->line);
+}
+
 /* Handle one parsed record. Returns false to stop (malformed). */
 static bool replay_one(struct replay *r, const struct trace_record *rec)
 {
@@ -144,6 +172,7 @@ static bool replay_one(struct replay *r, const struct trace_record *rec)
 	if (r->malformed)
 		return false;
 	after_event(r, rec, nlive);
+	replay_seeing(r, rec);
 	return true;
 }
 
@@ -151,6 +180,7 @@ static bool replay_one(struct replay *r, const struct trace_record *rec)
 static void replay_lines(struct replay *r, FILE *f)
 {
 	struct trace_reader rd;
+	struct progress prog;
 	const char *line;
 	size_t len;
 	int rc;
@@ -160,11 +190,19 @@ static void replay_lines(struct replay *r, FILE *f)
 		r->malformed = true;
 		return;
 	}
+	progress_start(&prog, f, r->sum->path, r->opts->progress);
 	while ((rc = trace_reader_next(&rd, &line, &len)) > 0) {
 		struct trace_record rec;
+		bool ok;
 		r->parser.line = rd.line;
 		r->sum->lines = rd.line;
-		if (trace_parse_line(&r->parser, line, len, &rec) < 0 || !replay_one(r, &rec)) {
+		progress_tick(&prog, rd.line);
+		if (rd.line == r->opts->explain_line)
+			explain_begin(stdout, r->sum->path, rd.line, line, len);
+		ok = trace_parse_line(&r->parser, line, len, &rec) >= 0 && replay_one(r, &rec);
+		if (rd.line == r->opts->explain_line)
+			explain_end();
+		if (!ok) {
 			fprintf(stderr, "%s:%u: %s\n", r->sum->path, rd.line, r->parser.error);
 			r->malformed = true;
 			break;
@@ -175,6 +213,7 @@ static void replay_lines(struct replay *r, FILE *f)
 			ferror(f) ? "read error" : "line longer than 4096 bytes");
 		r->malformed = true;
 	}
+	progress_end(&prog);
 	trace_reader_fini(&rd);
 }
 
@@ -189,6 +228,8 @@ static void replay_finish(struct replay *r)
 	}
 	if (r->started && !r->malformed)
 		replay_check_all(r);
+	if (r->started && r->opts->svg)
+		replay_svg(r, r->opts->svg, last);
 	r->sum->final_pages = r->started ? replay_pages_in_use() : 0;
 	r->sum->procs_live = r->procs.nlive;
 	r->sum->procs_created = r->procs.created;

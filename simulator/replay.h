@@ -19,6 +19,12 @@ struct replay_opts {
 	bool check;  /* mm_check() after every event, not only at the end */
 	bool quiet;  /* no summary */
 	bool json;   /* summary as one JSON object per file */
+	/* seeing inside (explain.h, svg.h, progress.h); all off when zero */
+	uint32_t explain_line;      /* describe the fault path of this line */
+	const char *svg;            /* address-space picture at the end */
+	bool svg_every;             /* and one per `expect` (FILE-LINE.svg) */
+	bool progress;              /* progress line on stderr (a terminal) */
+	struct stats_series *series; /* fault counters sampled over the replay */
 };
 
 enum replay_outcome_class { OC_OK, OC_ERRNO, OC_SIGSEGV, OC_SIGBUS, OC_SIGKILL, OC_N };
