@@ -102,32 +102,42 @@ static int segment_fill(struct file *f, const struct elf64_phdr *ph, uint64_t bi
 	return 0;
 }
 
+/* Page-aligned range of a non-empty PT_LOAD after bias; false for other headers. */
+static bool segment_range(const struct elf64_phdr *ph, uint64_t bias, uint64_t *start,
+			  uint64_t *len)
+{
+	if (ph->type != PT_LOAD || ph->memsz == 0)
+		return false;
+	*start = page_down(bias + ph->vaddr);
+	*len = page_up(bias + ph->vaddr + ph->memsz) - *start;
+	return true;
+}
+
+static int mm_err(int err) { return err == -MM_ENOMEM ? -ENOMEM : -ENOEXEC; }
+
 static int segments_map(struct mm *mm, const struct elf64_phdr *ph, unsigned n, uint64_t bias)
 {
+	uint64_t start, len, out;
 	for (unsigned i = 0; i < n; i++) {
-		if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+		if (!segment_range(&ph[i], bias, &start, &len))
 			continue;
-		uint64_t start = page_down(bias + ph[i].vaddr);
-		uint64_t end = page_up(bias + ph[i].vaddr + ph[i].memsz);
-		uint64_t out;
-		int err = mm_mmap(mm, start, end - start, MM_PROT_READ | MM_PROT_WRITE,
+		int err = mm_mmap(mm, start, len, MM_PROT_READ | MM_PROT_WRITE,
 				  MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED, NULL, 0, &out);
 		if (err)
-			return err == -MM_ENOMEM ? -ENOMEM : -ENOEXEC;
+			return mm_err(err);
 	}
 	return 0;
 }
 
 static int segments_protect(struct mm *mm, const struct elf64_phdr *ph, unsigned n, uint64_t bias)
 {
+	uint64_t start, len;
 	for (unsigned i = 0; i < n; i++) {
-		if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+		if (!segment_range(&ph[i], bias, &start, &len))
 			continue;
-		uint64_t start = page_down(bias + ph[i].vaddr);
-		uint64_t end = page_up(bias + ph[i].vaddr + ph[i].memsz);
-		int err = mm_mprotect(mm, start, end - start, phdr_prot(&ph[i]));
+		int err = mm_mprotect(mm, start, len, phdr_prot(&ph[i]));
 		if (err)
-			return err == -MM_ENOMEM ? -ENOMEM : -ENOEXEC;
+			return mm_err(err);
 	}
 	return 0;
 }

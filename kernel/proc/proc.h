@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/cpu.h"
 #include "kernel/task.h"
 
 #define KSTACK_SIZE (16 * 1024)
@@ -19,6 +20,21 @@
 #define WSTATUS_SIGNALED(sig, core) ((sig) | ((core) ? 0x80 : 0))
 #define WSTATUS_STOPPED(sig) (((sig) << 8) | 0x7f)
 #define WSTATUS_CONTINUED 0xffff
+
+/* Interrupts off; returns the flags to hand to irq_restore (nests). */
+static inline uint64_t irq_save(void)
+{
+	uint64_t f = cpu_flags();
+	cpu_irq_disable();
+	return f;
+}
+
+/* Interrupts back on if they were on at the matching irq_save. */
+static inline void irq_restore(uint64_t f)
+{
+	if (f & RFLAGS_IF)
+		cpu_irq_enable();
+}
 
 /* kstack.c */
 /* Reserve the kernel-stack region's page tables (before any user address space exists). */

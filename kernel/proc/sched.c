@@ -29,19 +29,6 @@ void task_first_run(void);
 
 struct task *current_task(void) { return sched_current; }
 
-static uint64_t irq_save(void)
-{
-	uint64_t f = cpu_flags();
-	cpu_irq_disable();
-	return f;
-}
-
-static void irq_restore(uint64_t f)
-{
-	if (f & RFLAGS_IF)
-		cpu_irq_enable();
-}
-
 void sched_init(void)
 {
 	kstack_init();
@@ -79,25 +66,20 @@ static struct task *runq_pop(void)
 	return t;
 }
 
-void task_wake(struct task *t)
+/* Put t on the run queue if it is in state `from`. */
+static void task_make_runnable(struct task *t, enum task_state from)
 {
 	uint64_t f = irq_save();
-	if (t->state == TASK_SLEEPING) {
+	if (t->state == from) {
 		t->state = TASK_RUNNABLE;
 		sched_enqueue(t);
 	}
 	irq_restore(f);
 }
 
-void task_resume_stopped(struct task *t)
-{
-	uint64_t f = irq_save();
-	if (t->state == TASK_STOPPED) {
-		t->state = TASK_RUNNABLE;
-		sched_enqueue(t);
-	}
-	irq_restore(f);
-}
+void task_wake(struct task *t) { task_make_runnable(t, TASK_SLEEPING); }
+
+void task_resume_stopped(struct task *t) { task_make_runnable(t, TASK_STOPPED); }
 
 static void context_switch(struct task *prev, struct task *next)
 {

@@ -18,19 +18,6 @@ struct timed_sleeper {
 };
 static struct timed_sleeper *timed_sleepers;
 
-static uint64_t irq_save(void)
-{
-	uint64_t f = cpu_flags();
-	cpu_irq_disable();
-	return f;
-}
-
-static void irq_restore(uint64_t f)
-{
-	if (f & RFLAGS_IF)
-		cpu_irq_enable();
-}
-
 void waitq_init(struct waitq *q)
 {
 	q->head.next = q->head.prev = &q->head;

@@ -103,56 +103,60 @@ static bool id_allowed(const struct task *t, uint32_t r, uint32_t e, uint32_t s,
 	return t->euid == 0 || x == 0xffffffffu || x == r || x == e || x == s;
 }
 
+/*
+ * setuid/setgid: a privileged caller sets all three ids; anyone else may
+ * set the effective id to the real or saved one.
+ */
+static long id_set_single(const struct task *t, uint32_t *r, uint32_t *e, uint32_t *sv, uint64_t v)
+{
+	uint32_t id = (uint32_t)v;
+	if (t->euid == 0) {
+		*r = *e = *sv = id;
+		return 0;
+	}
+	if (id != *r && id != *sv)
+		return -EPERM;
+	*e = id;
+	return 0;
+}
+
 SYSCALL_DEFINE(105, setuid)
 {
 	struct task *t = current;
-	if (t->euid == 0) {
-		t->uid = t->euid = t->suid = (uint32_t)a0;
-		return 0;
-	}
-	if ((uint32_t)a0 != t->uid && (uint32_t)a0 != t->suid)
-		return -EPERM;
-	t->euid = (uint32_t)a0;
-	return 0;
+	return id_set_single(t, &t->uid, &t->euid, &t->suid, a0);
 }
 
 SYSCALL_DEFINE(106, setgid)
 {
 	struct task *t = current;
-	if (t->euid == 0) {
-		t->gid = t->egid = t->sgid = (uint32_t)a0;
-		return 0;
-	}
-	if ((uint32_t)a0 != t->gid && (uint32_t)a0 != t->sgid)
-		return -EPERM;
-	t->egid = (uint32_t)a0;
+	return id_set_single(t, &t->gid, &t->egid, &t->sgid, a0);
+}
+
+/* setresuid/setresgid: each new id (-1: unchanged) must be one of the three, unless privileged. */
+static long id_set_triple(const struct task *t, uint32_t *r, uint32_t *e, uint32_t *sv,
+			  const uint64_t v[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (!id_allowed(t, *r, *e, *sv, v[i]))
+			return -EPERM;
+	id_set(r, v[0]);
+	id_set(e, v[1]);
+	id_set(sv, v[2]);
 	return 0;
 }
 
 SYSCALL_DEFINE(117, setresuid)
 {
 	struct task *t = current;
-	if (!id_allowed(t, t->uid, t->euid, t->suid, a0) ||
-	    !id_allowed(t, t->uid, t->euid, t->suid, a1) ||
-	    !id_allowed(t, t->uid, t->euid, t->suid, a2))
-		return -EPERM;
-	id_set(&t->uid, a0);
-	id_set(&t->euid, a1);
-	id_set(&t->suid, a2);
-	return 0;
+	const uint64_t v[3] = {a0, a1, a2};
+	return id_set_triple(t, &t->uid, &t->euid, &t->suid, v);
 }
 
 SYSCALL_DEFINE(119, setresgid)
 {
 	struct task *t = current;
-	if (!id_allowed(t, t->gid, t->egid, t->sgid, a0) ||
-	    !id_allowed(t, t->gid, t->egid, t->sgid, a1) ||
-	    !id_allowed(t, t->gid, t->egid, t->sgid, a2))
-		return -EPERM;
-	id_set(&t->gid, a0);
-	id_set(&t->egid, a1);
-	id_set(&t->sgid, a2);
-	return 0;
+	const uint64_t v[3] = {a0, a1, a2};
+	return id_set_triple(t, &t->gid, &t->egid, &t->sgid, v);
 }
 
 SYSCALL_DEFINE(113, setreuid) { return sys_setresuid(a0, a1, 0xffffffffu, 0, 0, 0); }

@@ -11,6 +11,8 @@
  * every register from the frame, also after a signal handler or execve
  * rewrote it (SYSRET would need a canonical RCX check).
  */
+#include "kernel/frame_asm.h"
+
 	.section .text
 
 	.globl syscall_entry
@@ -24,21 +26,7 @@ syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* error */
 	pushq $0x100                    /* vector: system call */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	TRAP_FRAME_PUSH
 	cld
 	movq %rsp, %rdi
 	sti
@@ -51,21 +39,7 @@ syscall_entry:
 ret_to_user:
 	cli
 	movq %rdi, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	TRAP_FRAME_POP
 	addq $16, %rsp
 	iretq
 
