@@ -251,11 +251,15 @@ static bool addr_resolve(struct native_run *r, const struct native_proc *p, uint
 	return true;
 }
 
-/* Refuse (not applicable) a range that meets the runner's own memory. */
+/*
+ * Refuse (not applicable) a range that meets the runner's own memory.
+ * An access may meet the guard: it only faults there.
+ */
 static bool range_safe(struct native_run *r, const struct native_proc *p, uint64_t start,
-		       uint64_t len)
+		       uint64_t len, bool access)
 {
-	const struct native_vma *v = native_snap_meets(&p->snap, start, len);
+	const struct native_vma *v = native_snap_meets(&p->snap, start, len,
+						       access ? p->guard : 0);
 	if (!v)
 		return true;
 	run_stop(r, true, "range 0x%llx+0x%llx meets the runner's own mapping %llx-%llx %s",
@@ -271,14 +275,16 @@ static bool event_safe(struct native_run *r, const struct native_proc *p,
 	switch (rec->kind) {
 	case TR_MMAP:
 		return !(rec->flags & (MM_MAP_FIXED | MM_MAP_FIXED_NOREPLACE)) ||
-		       range_safe(r, p, a1, rec->len);
-	case TR_MUNMAP: case TR_MPROTECT: case TR_MADVISE: case TR_TOUCH:
-		return range_safe(r, p, a1, rec->len);
+		       range_safe(r, p, a1, rec->len, false);
+	case TR_MUNMAP: case TR_MPROTECT: case TR_MADVISE:
+		return range_safe(r, p, a1, rec->len, false);
 	case TR_MREMAP:
-		return range_safe(r, p, a1, rec->len) &&
-		       (!(rec->flags & MM_MREMAP_FIXED) || range_safe(r, p, a2, rec->len2));
+		return range_safe(r, p, a1, rec->len, false) &&
+		       (!(rec->flags & MM_MREMAP_FIXED) || range_safe(r, p, a2, rec->len2, false));
+	case TR_TOUCH:
+		return range_safe(r, p, a1, rec->len, true);
 	case TR_FAULT: case TR_WRITE: case TR_READ:
-		return range_safe(r, p, a1, 1);
+		return range_safe(r, p, a1, 1, true);
 	default:
 		return true;
 	}
@@ -320,6 +326,7 @@ static int32_t ev_fork(struct native_run *r, struct native_proc **pp,
 	child->host = rep.host_pid;
 	child->fd = fd;
 	child->brk_base = p->brk_base;
+	child->guard = p->guard;
 	if (native_snap_copy(&child->snap, &p->snap) < 0) {
 		run_stop(r, false, "out of host memory");
 		return MM_ENOMEM;
@@ -340,6 +347,7 @@ static int32_t ev_exec(struct native_run *r, struct native_proc *p)
 	/* That was the new image's ready message. */
 	p->host = rep.host_pid;
 	p->brk_base = rep.brk_base;
+	p->guard = rep.guard;
 	sim_proc_clear_names(sim_proc_find(&r->names, p->pid));
 	if (native_vmas_read(p->host, r->tracedir, NULL, &p->snap) < 0 || proc_set_thp(r, p) < 0)
 		return TRACE_OUT_SIGKILL;

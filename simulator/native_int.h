@@ -41,6 +41,15 @@ struct native_reply {
 	int32_t host_pid;  /* NOP_FORK: the child's pid; ready message: own pid */
 	uint64_t value;    /* mmap/mremap address, brk result, byte read */
 	uint64_t brk_base; /* ready message: the break at start (the heap's start) */
+	uint64_t guard;    /* ready message: where the guard above the trace's memory is */
 };
+
+/*
+ * A worker's guard: an inaccessible shared mapping it makes first, so the
+ * trace's mappings without a hint go below it, with nothing of the
+ * runner right above them (the simulator's process has nothing there):
+ * an access just past them faults. Shared, so no trace VMA merges with it.
+ */
+#define NATIVE_GUARD_SIZE (1ull << 30)
 
 #endif

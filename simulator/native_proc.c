@@ -50,6 +50,7 @@ int native_proc_ready(struct native_proc *p, struct native_reply *rep)
 	if (rep->outcome == 0) {
 		p->host = rep->host_pid;
 		p->brk_base = rep->brk_base;
+		p->guard = rep->guard;
 	}
 	return 0;
 }

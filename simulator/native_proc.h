@@ -19,6 +19,7 @@ struct native_proc {
 	int fd;              /* its socket */
 	bool direct;         /* started by the controller (so reaped by it) */
 	uint64_t brk_base;   /* the heap start of its current image */
+	uint64_t guard;      /* its guard mapping (NATIVE_GUARD_SIZE bytes), or 0 */
 	struct native_snap snap; /* the runner's own VMAs in its current image */
 };
 

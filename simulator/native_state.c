@@ -212,7 +212,7 @@ int32_t native_prot_at(const struct native_snap *vmas, uint64_t addr)
 }
 
 const struct native_vma *native_snap_meets(const struct native_snap *snap, uint64_t start,
-					   uint64_t len)
+					   uint64_t len, uint64_t ignore)
 {
 	uint64_t end;
 	if (len == 0 || start >= USER_END)
@@ -221,6 +221,8 @@ const struct native_vma *native_snap_meets(const struct native_snap *snap, uint6
 	for (uint32_t i = 0; i < snap->n; i++) {
 		const struct native_vma *v = &snap->v[i];
 		uint64_t s = v->start;
+		if (ignore && v->start == ignore)
+			continue;
 		if (strcmp(v->path, "[stack]") == 0)
 			s = s > STACK_ROOM ? s - STACK_ROOM : 0;
 		if (start < v->end && end > s)

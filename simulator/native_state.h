@@ -56,9 +56,10 @@ int32_t native_prot_at(const struct native_snap *vmas, uint64_t addr);
 
 /*
  * The runner VMA in snap that [start, start+len) meets (the stack counts
- * with room to grow), or NULL. Ranges past user space meet nothing.
+ * with room to grow), or NULL. Ranges past user space meet nothing, and
+ * neither does the VMA starting at ignore (when not 0).
  */
 const struct native_vma *native_snap_meets(const struct native_snap *snap, uint64_t start,
-					   uint64_t len);
+					   uint64_t len, uint64_t ignore);
 
 #endif

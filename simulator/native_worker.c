@@ -424,6 +424,58 @@ static int32_t op_exec(int fd)
 	return errno;
 }
 
+/*
+ * Keep the trace's memory away from the runner's: fill every hole among
+ * the runner's mappings in the top-down mmap area (the libraries, vDSO
+ * and their anonymous neighbours, above the largest hole of the address
+ * space and below the stack) with inaccessible shared memory, then put
+ * the guard below them all. A trace mmap without a hint then lands below
+ * the guard, as in the simulator's empty process where nothing sits
+ * above the first mapping. Returns the guard's address, or 0.
+ */
+static uint64_t guard_make(void)
+{
+	static char buf[1 << 16];
+	static uint64_t vs[512], ve[512];
+	unsigned n = 0, top = 0;
+	size_t len = 0;
+	ssize_t r;
+	uint64_t widest = 0;
+	void *g;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	while (len < sizeof(buf) - 1 && (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	buf[len] = 0;
+	for (char *line = buf, *nl; *line && n < 512; line = nl + 1) {
+		char *p;
+		nl = strchr(line, '\n');
+		vs[n] = strtoull(line, &p, 16);
+		ve[n] = strtoull(p + 1, &p, 16);
+		if (vs[n] < 0x800000000000ull && !(nl && memmem(line, (size_t)(nl - line), "[stack]", 7)))
+			n++;
+		if (!nl)
+			break;
+	}
+	/* The mmap area starts above the widest hole (below it: program and heap). */
+	for (unsigned i = 1; i < n; i++) {
+		if (vs[i] - ve[i - 1] > widest) {
+			widest = vs[i] - ve[i - 1];
+			top = i;
+		}
+	}
+	for (unsigned i = top + 1; i < n; i++)
+		if (vs[i] > ve[i - 1])
+			mmap((void *)(uintptr_t)ve[i - 1], vs[i] - ve[i - 1], PROT_NONE,
+			     MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	g = mmap(NULL, NATIVE_GUARD_SIZE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	return g == MAP_FAILED ? 0 : (uint64_t)(uintptr_t)g;
+}
+
 /* Send a reply, passing pass_fd along when it is not -1. */
 static bool reply_send(int fd, const struct native_reply *rep, int pass_fd)
 {
@@ -505,6 +557,7 @@ int native_worker_main(const char *fdarg)
 	uffd_open();
 	ready.host_pid = getpid();
 	ready.brk_base = heap_start;
+	ready.guard = guard_make();
 	if (!sock_write(fd, &ready, sizeof(ready)))
 		_exit(1);
 	for (;;) {
