@@ -162,6 +162,14 @@ def seeds():
     h.read(1, at_byte(0, 9, 0)).mmap(2, 0, pages(3), W, fixed_at=area(0)).read(2, at_byte(0, 0, 0))
     h.execute(2, at_byte(0, 0, 0)).mprotect(2, at(0, 0), pages(16), R | W | X).exit(2)
     s["exec_prot_and_holes"] = h
+    q = Seed()  # faults raised on pages whose tables already allow (or refuse) the access
+    q.mmap(1, 0, pages(4), R | W).write(1, at_byte(0, 0, 0), 1)
+    q.op(ACCESS, 1, 0x30, at_byte(0, 0, 0), 0).op(ACCESS, 1, 0x32, at_byte(0, 0, 0), 0)
+    q.op(ACCESS, 1, 0x33, at_byte(0, 0, 0), 0).fork(1, 2).op(ACCESS, 2, 0x32, at_byte(0, 0, 0), 0)
+    q.mmap(1, 1, huge(1), R).read(1, at_byte(1, 0, 0)).op(ACCESS, 1, 0x32, at_byte(1, 0, 0), 0)
+    q.op(ACCESS, 1, 0x30, at_byte(1, 0, 0), 0)
+    s["spurious_faults"] = q
+
     # An allocation failure at each step of a fault: the page cache, the
     # private copy, the tables, the 2 MiB page, the huge zero page's tables.
     for n in range(1, 5):

@@ -786,6 +786,35 @@ static void fm_access(unsigned pid, uint64_t va, enum mm_access a, uint8_t val)
 			  access_name[a], (unsigned long long)va, got, want);
 }
 
+/*
+ * A fault raised without looking at the tables first, as a stale TLB or a
+ * second CPU that raced to the same page would: the outcome must still be
+ * the model's, and the contents stay as they were.
+ */
+static void fm_spurious_fault(unsigned pid, uint64_t va, enum mm_access a)
+{
+	struct fm_proc *p = &fm.procs[pid];
+	enum fault_result r = mm_fault(p->mm, va, a, true);
+	enum model_outcome mo;
+	uint8_t b = 0;
+
+	if (r == FAULT_OOM) {
+		FM_EXPECT(fm.may_fail, "pid %u: spurious fault at %#llx: OOM with memory to spare",
+			  pid + 1, (unsigned long long)va);
+		fm_proc_kill(pid);
+		return;
+	}
+	/* A write of the byte already there: the outcome without a change. */
+	mo = model_access(&fm.m, &p->mp, va, MA_READ, &b);
+	if (mo == MO_OK || a != MM_ACCESS_READ)
+		mo = model_access(&fm.m, &p->mp, va, (enum model_access)a, &b);
+	fm_print("# pid %u raises a %s fault at %#llx itself => %s", pid + 1, access_name[a],
+		 (unsigned long long)va, outcome_name[mo]);
+	static const enum fault_result expect[] = {FAULT_OK, FAULT_SIGSEGV, FAULT_SIGBUS};
+	FM_EXPECT(r == expect[mo], "pid %u: spurious %s fault at %#llx: result %d, model %s",
+		  pid + 1, access_name[a], (unsigned long long)va, (int)r, outcome_name[mo]);
+}
+
 static void op_access(struct fuzz_input *in, unsigned pid)
 {
 	struct fm_proc *p = fm_proc_get(pid);
@@ -795,7 +824,10 @@ static void op_access(struct fuzz_input *in, unsigned pid)
 		return;
 	uint64_t va = fm_addr(in, p, false);
 	enum mm_access a = k % 4 == 3 ? MM_ACCESS_EXEC : k % 4 == 2 ? MM_ACCESS_WRITE : MM_ACCESS_READ;
-	fm_access(pid, va, a, fuzz_u8(in));
+	if ((k & 0x30) == 0x30)
+		fm_spurious_fault(pid, va, a);
+	else
+		fm_access(pid, va, a, fuzz_u8(in));
 }
 
 /* Touch a run of pages (one access each), as a program walking an array. */
