@@ -164,10 +164,10 @@ def seeds():
     s["exec_prot_and_holes"] = h
     q = Seed()  # faults raised on pages whose tables already allow (or refuse) the access
     q.mmap(1, 0, pages(4), R | W).write(1, at_byte(0, 0, 0), 1)
-    q.op(ACCESS, 1, 0x30, at_byte(0, 0, 0), 0).op(ACCESS, 1, 0x32, at_byte(0, 0, 0), 0)
-    q.op(ACCESS, 1, 0x33, at_byte(0, 0, 0), 0).fork(1, 2).op(ACCESS, 2, 0x32, at_byte(0, 0, 0), 0)
-    q.mmap(1, 1, huge(1), R).read(1, at_byte(1, 0, 0)).op(ACCESS, 1, 0x32, at_byte(1, 0, 0), 0)
-    q.op(ACCESS, 1, 0x30, at_byte(1, 0, 0), 0)
+    q.op(ACCESS, 1, 0x30, at_byte(0, 0, 0)).op(ACCESS, 1, 0x32, at_byte(0, 0, 0))
+    q.op(ACCESS, 1, 0x33, at_byte(0, 0, 0)).fork(1, 2).op(ACCESS, 2, 0x32, at_byte(0, 0, 0))
+    q.mmap(1, 1, huge(1), R).read(1, at_byte(1, 0, 0)).op(ACCESS, 1, 0x32, at_byte(1, 0, 0))
+    q.op(ACCESS, 1, 0x30, at_byte(1, 0, 0))
     s["spurious_faults"] = q
 
     # An allocation failure at each step of a fault: the page cache, the
