@@ -4,7 +4,7 @@
  * For each test it prints "@@CONTRACT BEGIN name", the test's output (stdout
  * and stderr), then "@@CONTRACT END name STATUS" where STATUS is "exit N",
  * "signal N" or "lost". As PID 1 it first mounts /proc (tests read
- * /proc/self/*, as on any Linux system; a kernel without procfs lets those
+ * /proc/self files, as on any Linux system; a kernel without procfs lets those
  * tests show it) and powers the machine off at the end.
  */
 #include <errno.h>
