@@ -45,6 +45,9 @@ static inline const char *errname(int e)
     case ENODEV: return "ENODEV";
     case EAGAIN: return "EAGAIN";
     case ENOENT: return "ENOENT";
+    case ECHILD: return "ECHILD";
+    case ESRCH: return "ESRCH";
+    case EINTR: return "EINTR";
     default: return "E?";
     }
 }
