@@ -10,6 +10,7 @@
 #ifndef SIM_NATIVE_INT_H
 #define SIM_NATIVE_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -43,6 +44,14 @@ struct native_reply {
 	uint64_t brk_base; /* ready message: the break at start (the heap's start) */
 	uint64_t guard;    /* ready message: where the guard above the trace's memory is */
 };
+
+/*
+ * Read or write exactly n bytes on fd, retrying after signals (plain
+ * system calls: the workers use them too). Return 0, or -1 at EOF or on
+ * an error.
+ */
+int native_read_full(int fd, void *buf, size_t n);
+int native_write_full(int fd, const void *buf, size_t n);
 
 /*
  * A worker's guard: an inaccessible shared mapping it makes first, so the

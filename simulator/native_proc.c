@@ -13,7 +13,7 @@
 
 #include "native_proc.h"
 
-static int read_full(int fd, void *buf, size_t n)
+int native_read_full(int fd, void *buf, size_t n)
 {
 	char *p = buf;
 	while (n > 0) {
@@ -28,7 +28,7 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t n)
+int native_write_full(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
 	while (n > 0) {
@@ -45,7 +45,7 @@ static int write_full(int fd, const void *buf, size_t n)
 
 int native_proc_ready(struct native_proc *p, struct native_reply *rep)
 {
-	if (read_full(p->fd, rep, sizeof(*rep)) < 0)
+	if (native_read_full(p->fd, rep, sizeof(*rep)) < 0)
 		return -1;
 	if (rep->outcome == 0) {
 		p->host = rep->host_pid;
@@ -120,7 +120,7 @@ static int reply_recv(int fd, struct native_reply *rep, int *child_fd)
 			memcpy(child_fd, CMSG_DATA(cm), sizeof(int));
 	/* The rest of a reply split by the stream (rare): plain reads. */
 	if ((size_t)r < sizeof(*rep))
-		return read_full(fd, (char *)rep + r, sizeof(*rep) - (size_t)r);
+		return native_read_full(fd, (char *)rep + r, sizeof(*rep) - (size_t)r);
 	return 0;
 }
 
@@ -130,7 +130,7 @@ int native_proc_call(struct native_proc *p, const struct native_cmd *c,
 	int dummy;
 	if (!child_fd)
 		child_fd = &dummy;
-	if (write_full(p->fd, c, sizeof(*c)) < 0)
+	if (native_write_full(p->fd, c, sizeof(*c)) < 0)
 		return -1;
 	if (reply_recv(p->fd, rep, child_fd) < 0)
 		return -1;
@@ -145,7 +145,7 @@ void native_proc_end(struct native_proc *p)
 		struct native_cmd c = {.op = NOP_EXIT};
 		char b;
 		/* EOF comes once the worker's files are closed, after its memory is gone. */
-		if (write_full(p->fd, &c, sizeof(c)) == 0) {
+		if (native_write_full(p->fd, &c, sizeof(c)) == 0) {
 			for (;;) {
 				ssize_t r = read(p->fd, &b, 1);
 				if (r == 0 || (r < 0 && errno != EINTR))

@@ -46,37 +46,6 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	siglongjmp(access_env, sig);
 }
 
-/* Full write of n bytes; false when the controller is gone. */
-static bool sock_write(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-static bool sock_read(int fd, void *buf, size_t n)
-{
-	char *p = buf;
-	while (n > 0) {
-		ssize_t r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		p += r;
-		n -= (size_t)r;
-	}
-	return true;
-}
-
 /*
  * One access at va: 0 (load), 1 (store of byte), 2 (a locked add of 0: a
  * single write access that leaves the byte as it was). Returns the
@@ -113,6 +82,22 @@ static int pagemap_fd = -1;
 
 static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
 
+/* This process's /proc/self/maps, NUL-terminated, in a static buffer ("" if unreadable). */
+static char *maps_read(void)
+{
+	static char buf[1 << 18];
+	size_t n = 0;
+	ssize_t r;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+			n += (size_t)r;
+		close(fd);
+	}
+	buf[n] = 0;
+	return buf;
+}
+
 /*
  * Look va up in /proc/self/maps: *end is the end of the VMA holding it
  * (0 if none; its perms in vma_perms), *next the start of the first VMA
@@ -121,21 +106,12 @@ static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
  */
 static void maps_lookup(uint64_t va, uint64_t *end, uint64_t *next, bool *shared_or_file)
 {
-	static char buf[1 << 18];
-	size_t n = 0;
-	ssize_t r;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	char *buf = maps_read();
 
 	*end = 0;
 	*next = UINT64_MAX;
 	*shared_or_file = false;
 	vma_perms[0] = 0;
-	if (fd < 0)
-		return;
-	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	buf[n] = 0;
 	for (char *line = buf; *line;) {
 		char *p, *nl = strchr(line, '\n');
 		uint64_t s = strtoull(line, &p, 16), e = strtoull(p + 1, &p, 16);
@@ -192,16 +168,7 @@ static void uffd_register(uint64_t addr, uint64_t len)
 /* Register every trace file or shared VMA again (a fork child has none registered). */
 static void uffd_register_all(void)
 {
-	static char buf[1 << 18];
-	size_t n = 0;
-	ssize_t r;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	buf[n] = 0;
+	char *buf = maps_read();
 	for (char *line = buf, *nl; *line; line = nl + 1) {
 		char *p;
 		uint64_t s, e;
@@ -435,21 +402,12 @@ static int32_t op_exec(int fd)
  */
 static uint64_t guard_make(void)
 {
-	static char buf[1 << 16];
 	static uint64_t vs[512], ve[512];
+	char *buf = maps_read();
 	unsigned n = 0, top = 0;
-	size_t len = 0;
-	ssize_t r;
 	uint64_t widest = 0;
 	void *g;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return 0;
-	while (len < sizeof(buf) - 1 && (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)r;
-	close(fd);
-	buf[len] = 0;
 	for (char *line = buf, *nl; *line && n < 512; line = nl + 1) {
 		char *p;
 		nl = strchr(line, '\n');
@@ -486,7 +444,7 @@ static bool reply_send(int fd, const struct native_reply *rep, int pass_fd)
 	} u;
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	if (pass_fd < 0)
-		return sock_write(fd, rep, sizeof(*rep));
+		return native_write_full(fd, rep, sizeof(*rep)) == 0;
 	memset(&u, 0, sizeof(u));
 	msg.msg_control = u.buf;
 	msg.msg_controllen = sizeof(u.buf);
@@ -558,13 +516,13 @@ int native_worker_main(const char *fdarg)
 	ready.host_pid = getpid();
 	ready.brk_base = heap_start;
 	ready.guard = guard_make();
-	if (!sock_write(fd, &ready, sizeof(ready)))
+	if (native_write_full(fd, &ready, sizeof(ready)) < 0)
 		_exit(1);
 	for (;;) {
 		struct native_cmd c;
 		struct native_reply rep;
 		int pass_fd = -1;
-		if (!sock_read(fd, &c, sizeof(c)))
+		if (native_read_full(fd, &c, sizeof(c)) < 0)
 			_exit(0); /* the controller is gone */
 		memset(&rep, 0, sizeof(rep));
 		if (!worker_do(&c, &fd, &rep, &pass_fd))
