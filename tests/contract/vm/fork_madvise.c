@@ -1,11 +1,6 @@
 /* MADV_DONTFORK leaves a range out of the child and MADV_DOFORK undoes it (wipe-on-fork: wipeonfork.c). */
 #include "fork_view.h"
 
-#ifndef MADV_WIPEONFORK
-#define MADV_WIPEONFORK 18
-#define MADV_KEEPONFORK 19
-#endif
-
 int main(void)
 {
     contract_start();

@@ -9,6 +9,11 @@
 #include "contract.h"
 #include <sys/wait.h>
 
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#endif
+
 /* In a child: report how each page of the three regions looks, through the exit status bits. */
 static int child_view(char *dontfork, char *wipe, char *plain)
 {

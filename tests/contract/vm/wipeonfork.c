@@ -1,11 +1,6 @@
 /* MADV_WIPEONFORK gives a fork child zeros, MADV_KEEPONFORK undoes it, shared memory refuses it (with MADV_DONTFORK alongside). */
 #include "fork_view.h"
 
-#ifndef MADV_WIPEONFORK
-#define MADV_WIPEONFORK 18
-#define MADV_KEEPONFORK 19
-#endif
-
 int main(void)
 {
     contract_start();
