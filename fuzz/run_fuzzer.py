@@ -7,6 +7,7 @@ MODE is
   replay          run the target once on every input of corpus/NAME and
                   regressions/NAME; prints "N passed, N failed" (one per file)
   smoke           fuzz for --seconds from the seeds into a fresh scratch corpus
+                  (libFuzzer seed 1, so a CI run is reproducible)
   long            fuzz for --seconds with --jobs parallel jobs into the
                   persistent corpus WORK/NAME/corpus; prints execs and execs/s
 
@@ -90,7 +91,7 @@ def findings_dir(args):
 def smoke(args, flags):
     scratch = tempfile.mkdtemp(prefix="fuzz-%s-" % args.target)
     try:
-        cmd = [args.program, "-max_total_time=%d" % args.seconds, "-print_final_stats=1",
+        cmd = [args.program, "-max_total_time=%d" % args.seconds, "-print_final_stats=1", "-seed=1",
                "-artifact_prefix=" + findings_dir(args)] + flags + [scratch] + seed_dirs(args)
         print("$ " + " ".join(cmd))
         sys.stdout.flush()
