@@ -23,9 +23,15 @@
 #define GAP_WEIGHT 2.0
 
 /* Page kinds drawn inside the bars. */
-enum run_kind { RK_PAGE, RK_HUGE, RK_COW, RK_ZERO, RK_N };
-static const char *const run_class[RK_N] = {"page", "huge", "cow", "zero"};
-static const char *const run_colour[RK_N] = {"#4a90d9", "#e08a1e", "#d0342c", "#b9b9b9"};
+enum run_kind { RK_PAGE, RK_HUGE, RK_COW, RK_ZERO, RK_KEPT, RK_N };
+static const char *const run_class[RK_N] = {"page", "huge", "cow", "zero", "kept"};
+static const char *const run_colour[RK_N] = {"#4a90d9", "#e08a1e", "#d0342c", "#b9b9b9",
+					     "#7b3fa0"};
+static const char *const run_legend[RK_N] = {"4 KiB page", "2 MiB leaf", "CoW-shared",
+					     "zero page", "kept, no access"};
+
+/* The fill of PROT_NONE VMAs: a pattern defined once per picture. */
+#define PROTNONE_ID "protnone"
 
 struct run_ctx {
 	FILE *out;
@@ -84,9 +90,10 @@ static int run_leaf(void *ctx, uint64_t va, pte_t *entry, int level, struct page
 	int k;
 
 	(void)table;
-	if (!pte_present(*entry))
+	if (pte_none(*entry))
 		return 0;
-	k = leaf_kind(*entry, level);
+	/* A non-present leaf still holding its frame: PROT_NONE kept it. */
+	k = pte_present(*entry) ? leaf_kind(*entry, level) : RK_KEPT;
 	c->counts[k] += (hi - lo) >> PAGE_SHIFT;
 	if (k == c->kind && lo == c->rend) {
 		c->rend = hi;
@@ -109,20 +116,30 @@ static void vma_perms(const struct vma *v, char p[5])
 	p[4] = 0;
 }
 
+/* Background of a VMA's bar: hatched for PROT_NONE, tinted when writable. */
+static const char *vma_fill(const struct vma *v)
+{
+	if (!(v->flags & VM_PROT_MASK))
+		return "url(#" PROTNONE_ID ")";
+	return (v->flags & VM_WRITE) ? "#e8f1e4" : "#f4f4f4";
+}
+
 static void vma_draw(struct run_ctx *c, struct vma *v, double x, double w)
 {
 	char perms[5];
 	char size[32];
+	bool none = !(v->flags & VM_PROT_MASK);
 
 	vma_perms(v, perms);
 	svg_human_size(v->end - v->start, size, sizeof(size));
 	fprintf(c->out, "<g class=\"vmag\"><rect class=\"vma\" data-start=\"0x%llx\" "
-		"data-end=\"0x%llx\" data-prot=\"%s\" x=\"%.3f\" y=\"%.1f\" width=\"%.3f\" "
+		"data-end=\"0x%llx\" data-prot=\"%s\"%s x=\"%.3f\" y=\"%.1f\" width=\"%.3f\" "
 		"height=\"%.1f\" fill=\"%s\" stroke=\"#333\" stroke-width=\"0.5\">"
-		"<title>[0x%llx, 0x%llx) %s %s %s</title></rect>\n",
-		(unsigned long long)v->start, (unsigned long long)v->end, perms, x, BAR_Y, w,
-		BAR_H, (v->flags & VM_WRITE) ? "#e8f1e4" : "#f4f4f4", (unsigned long long)v->start,
-		(unsigned long long)v->end, perms, size, v->file ? "file" : "anon");
+		"<title>[0x%llx, 0x%llx) %s %s %s%s</title></rect>\n",
+		(unsigned long long)v->start, (unsigned long long)v->end, perms,
+		none ? " data-protnone=\"1\"" : "", x, BAR_Y, w, BAR_H, vma_fill(v),
+		(unsigned long long)v->start, (unsigned long long)v->end, perms, size,
+		v->file ? "file" : "anon", none ? " PROT_NONE" : "");
 	fprintf(c->out, "<text class=\"vlabel\" x=\"%.3f\" y=\"%.1f\" font-size=\"7\">%s %s%s%s</text>\n",
 		x + 1, BAR_Y - 3, perms, size,
 		v->file && v->file->name ? " " : "", v->file && v->file->name ? v->file->name : "");
@@ -186,25 +203,40 @@ static void proc_draw(FILE *out, struct sim_proc *p, double y)
 	pt_count_tables(p->mm->root_pfn, tables);
 	fprintf(out, "<text class=\"ptinfo\" x=\"%.1f\" y=\"18\" font-size=\"10\">pid %u: "
 		"%llu VMAs, rss %llu KiB, AnonHuge %llu KiB; page-table pages PML4 %llu, PDPT %llu, "
-		"PD %llu, PT %llu; pages: %llu 4K, %llu in 2M, %llu CoW-shared, %llu zero</text>\n",
+		"PD %llu, PT %llu; pages: %llu 4K, %llu in 2M, %llu CoW-shared, %llu zero, "
+		"%llu kept without access</text>\n",
 		AXIS_X0, p->pid, (unsigned long long)p->mm->vmas.count,
 		(unsigned long long)(mm_rss_bytes(p->mm) >> 10),
 		(unsigned long long)(mm_anon_huge_bytes(p->mm) >> 10), (unsigned long long)tables[4],
 		(unsigned long long)tables[3], (unsigned long long)tables[2],
 		(unsigned long long)tables[1], (unsigned long long)c.counts[RK_PAGE],
 		(unsigned long long)c.counts[RK_HUGE], (unsigned long long)c.counts[RK_COW],
-		(unsigned long long)c.counts[RK_ZERO]);
+		(unsigned long long)c.counts[RK_ZERO], (unsigned long long)c.counts[RK_KEPT]);
 	fputs("</g>\n", out);
+}
+
+/* The hatch PROT_NONE bars are filled with: grey diagonals on white. */
+static void defs_draw(FILE *out)
+{
+	fputs("<defs><pattern id=\"" PROTNONE_ID "\" patternUnits=\"userSpaceOnUse\" "
+	      "width=\"6\" height=\"6\" patternTransform=\"rotate(45)\">"
+	      "<rect width=\"6\" height=\"6\" fill=\"#ffffff\"/>"
+	      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8a8a8a\" "
+	      "stroke-width=\"2\"/></pattern></defs>\n", out);
 }
 
 static void legend_draw(FILE *out)
 {
+	double x = AXIS_X0;
+
 	fputs("<g class=\"legend\" font-size=\"9\">", out);
-	for (int k = 0; k < RK_N; k++)
+	for (int k = 0; k < RK_N; k++, x += 110.0)
 		fprintf(out, "<rect x=\"%.1f\" y=\"26\" width=\"10\" height=\"8\" fill=\"%s\"/>"
-			"<text x=\"%.1f\" y=\"34\">%s</text>", AXIS_X0 + 110.0 * k, run_colour[k],
-			AXIS_X0 + 110.0 * k + 13, k == RK_PAGE ? "4 KiB page" : k == RK_HUGE ?
-			"2 MiB leaf" : k == RK_COW ? "CoW-shared" : "zero page");
+			"<text x=\"%.1f\" y=\"34\">%s</text>", x, run_colour[k], x + 13,
+			run_legend[k]);
+	fprintf(out, "<rect class=\"legend-protnone\" x=\"%.1f\" y=\"26\" width=\"10\" "
+		"height=\"8\" fill=\"url(#" PROTNONE_ID ")\" stroke=\"#333\" stroke-width=\"0.5\"/>"
+		"<text x=\"%.1f\" y=\"34\">PROT_NONE VMA</text>", x, x + 13);
 	fputs("</g>\n", out);
 }
 
@@ -225,6 +257,7 @@ int svg_write_spaces(const char *path, struct sim_procs *procs, const char *titl
 		free(order);
 		return -1;
 	}
+	defs_draw(out);
 	legend_draw(out);
 	memcpy(order, procs->live, procs->nlive * sizeof(*order));
 	qsort(order, procs->nlive, sizeof(*order), proc_cmp);

@@ -6,6 +6,13 @@
                                   parses as XML and has N VMA bars for PID,
                                   each with the range and protections of a
                                   line of the process's maps
+  check_viz.py protnone SIM TRACE every `expect PID prot ADDR P` (ADDR a
+                                  number): the bar covering ADDR in the
+                                  picture of that line is hatched (the
+                                  PROT_NONE pattern) exactly when P is
+                                  none; every `expect PID rss N`: the page
+                                  runs drawn for PID add up to N (frames a
+                                  PROT_NONE range keeps are drawn too)
   check_viz.py explain SIM TRACE LINE TEXT...
                                   `replay --explain LINE` prints every TEXT
   check_viz.py stats SIM TRACE    `stats --svg` parses, has one series per
@@ -70,6 +77,92 @@ def check_svg(sim, trace):
     print("ok: %d pictures of %s" % (len(expects), trace))
 
 
+SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def trace_size(text):
+    m = re.fullmatch(r"(\d+)([KMG]?)", text)
+    return int(m.group(1)) * SIZE_UNITS[m.group(2)] if m else None
+
+
+def proc_group(root, pid):
+    for g in root.iter(NS + "g"):
+        if g.get("class") == "proc" and g.get("data-pid") == str(pid):
+            return g
+    return None
+
+
+def protnone_expects(trace):
+    """(line, pid, kind, value) for numeric `prot` and for `rss` expectations."""
+    out = []
+    for n, line in enumerate(open(trace, encoding="latin-1"), 1):
+        m = re.match(r"\s*expect\s+(\d+)\s+prot\s+(0x[0-9a-fA-F]+)\s+(\S+)", line)
+        if m:
+            out.append((n, int(m.group(1)), "prot", (int(m.group(2), 16), m.group(3))))
+        m = re.match(r"\s*expect\s+(\d+)\s+rss\s+(\S+)", line)
+        if m and trace_size(m.group(2)) is not None:
+            out.append((n, int(m.group(1)), "rss", trace_size(m.group(2))))
+    return out
+
+
+def check_prot_bar(root, g, line, addr, prot):
+    bar = None
+    for r in g.iter(NS + "rect"):
+        if r.get("class") == "vma" and int(r.get("data-start"), 16) <= addr < int(r.get("data-end"), 16):
+            bar = r
+    if bar is None:
+        fail("line %d: no VMA bar covers 0x%x" % (line, addr))
+    hatched = bar.get("fill") == "url(#protnone)"
+    if (prot == "none") != hatched or hatched != (bar.get("data-protnone") == "1"):
+        fail("line %d: bar %s drawn %s, the trace says %s"
+             % (line, bar.attrib, "hatched" if hatched else "plain", prot))
+    if prot == "none" and not bar.get("data-prot").startswith("---"):
+        fail("line %d: PROT_NONE bar has protections %s" % (line, bar.get("data-prot")))
+    if prot != "none" and bar.get("data-prot")[:3].replace("-", "") != prot:
+        fail("line %d: bar has protections %s, the trace says %s"
+             % (line, bar.get("data-prot"), prot))
+    pattern = [p for p in root.iter(NS + "pattern") if p.get("id") == "protnone"]
+    legend = [r for r in root.iter(NS + "rect") if r.get("class") == "legend-protnone"]
+    if hatched and (not pattern or not legend):
+        fail("line %d: hatched bar but no protnone pattern or legend entry" % line)
+
+
+def drawn_rss(g):
+    """Bytes of the resident runs drawn in one process (zero pages are not rss)."""
+    total = 0
+    for r in g.iter(NS + "rect"):
+        if r.get("class") in ("page", "huge", "cow", "kept"):
+            m = re.search(r"\[0x([0-9a-f]+), 0x([0-9a-f]+)\)", r.find(NS + "title").text)
+            total += int(m.group(2), 16) - int(m.group(1), 16)
+    return total
+
+
+def check_protnone(sim, trace):
+    expects = protnone_expects(trace)
+    if not any(k == "prot" and v[1] == "none" for _, _, k, v in expects):
+        fail("%s has no numeric `expect PID prot ADDR none`" % trace)
+    kept = 0
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "pic.svg")
+        rc = subprocess.run([sim, "replay", "--quiet", "--svg", out, "--svg-every", trace]).returncode
+        if rc != 0:
+            fail("replay exited %d" % rc)
+        for line, pid, kind, value in expects:
+            root = ET.parse(os.path.join(d, "pic-%d.svg" % line)).getroot()
+            g = proc_group(root, pid)
+            if g is None:
+                fail("line %d: no process %d drawn" % (line, pid))
+            if kind == "prot":
+                check_prot_bar(root, g, line, value[0], value[1])
+            elif drawn_rss(g) != value:
+                fail("line %d: runs drawn for pid %d add up to %d bytes, rss is %d"
+                     % (line, pid, drawn_rss(g), value))
+            kept += sum(1 for r in g.iter(NS + "rect") if r.get("class") == "kept")
+    if kept == 0:
+        fail("no kept (PROT_NONE) page run drawn in any picture of %s" % trace)
+    print("ok: %d PROT_NONE/rss checks of %s" % (len(expects), trace))
+
+
 def check_explain(sim, trace, line, texts):
     p = subprocess.run([sim, "replay", "--quiet", "--explain", line, trace],
                        capture_output=True, text=True)
@@ -113,6 +206,8 @@ def check_stats(sim, trace):
 def main(argv):
     if len(argv) >= 4 and argv[1] == "svg":
         check_svg(argv[2], argv[3])
+    elif len(argv) >= 4 and argv[1] == "protnone":
+        check_protnone(argv[2], argv[3])
     elif len(argv) >= 6 and argv[1] == "explain":
         check_explain(argv[2], argv[3], argv[4], argv[5:])
     elif len(argv) >= 4 and argv[1] == "stats":
