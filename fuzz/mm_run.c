@@ -193,6 +193,27 @@ static void fm_resync(struct fm_proc *p, bool prot, bool dontfork)
 	}
 }
 
+/*
+ * After an operation failed for want of memory part way: the model adopts
+ * what mmcore left, but only pages in [lo1, hi1) or [lo2, hi2) may have
+ * lost their mapping (what the operation unmaps before it can fail).
+ */
+static void fm_resync_within(struct fm_proc *p, uint64_t lo1, uint64_t hi1, uint64_t lo2,
+			     uint64_t hi2)
+{
+	for (unsigned k = 0; k < p->mp.nsegs; k++) {
+		const struct model_seg *s = &p->mp.segs[k];
+		for (uint64_t va = s->start; va < s->end; va += PAGE_SIZE) {
+			if (vma_lookup(&p->mm->vmas, va))
+				continue;
+			FM_EXPECT((va >= lo1 && va < hi1) || (va >= lo2 && va < hi2),
+				  "pid %u: a failed operation unmapped %#llx, outside what it may unmap",
+				  (unsigned)(p - fm.procs) + 1, (unsigned long long)va);
+		}
+	}
+	fm_resync(p, false, false);
+}
+
 /* Objects nobody maps any more are forgotten (files stay). */
 static void fm_objects_gc(void)
 {
@@ -588,18 +609,29 @@ static int model_mremap(struct fm_proc *p, uint64_t addr, uint64_t old_len, uint
 		return -MM_EINVAL;
 	if (addr & (PAGE_SIZE - 1) || old_len > USER_VA_END || new_len > USER_VA_END || new_len == 0)
 		return -MM_EINVAL;
+	/* Linux checks the target of MREMAP_FIXED before it looks at any VMA. */
+	if (flags & MM_MREMAP_FIXED) {
+		if (new_addr & (PAGE_SIZE - 1) || new_addr > USER_VA_END - nl)
+			return -MM_EINVAL;
+		if (addr + ol > new_addr && new_addr + nl > addr)
+			return -MM_EINVAL;
+	}
 	if (!model_seg_at(&p->mp, addr))
 		return -MM_EFAULT;
 	if (ol == 0)
 		return -MM_EINVAL;
 	if (flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP)) {
+		/* Linux >= 6.17: what stays must lie in the VMA before anything goes. */
+		if (MM_MIN(ol, nl) > v_end - addr)
+			return -MM_EFAULT;
 		if (flags & MM_MREMAP_FIXED) {
-			if (new_addr & (PAGE_SIZE - 1) || nl > USER_VA_END || new_addr > USER_VA_END - nl)
-				return -MM_EINVAL;
-			if (addr + ol > new_addr && new_addr + nl > addr)
-				return -MM_EINVAL;
+			/*
+			 * Linux unmaps the target before it moves anything, and
+			 * a move that then fails for want of memory leaves it
+			 * unmapped (the caller checks and adopts what is left).
+			 */
 			if (rc == -MM_ENOMEM)
-				return rc; /* resynced by the caller */
+				return rc;
 			model_unmap(&p->mp, new_addr, new_addr + nl);
 			if (new_addr > addr)
 				v_end = MM_MIN(v_end, new_addr);
@@ -706,6 +738,14 @@ static void op_mremap(struct fuzz_input *in, unsigned pid)
 	}
 	if (!fm_result("mremap", rc, want)) {
 		fm_resync(p, false, false);
+		return;
+	}
+	if (rc == -MM_ENOMEM && fm.may_fail) {
+		/* The target (MREMAP_FIXED) and the shrunk tail may be gone. */
+		uint64_t ol = ALIGN_UP(old_len, PAGE_SIZE), nl = ALIGN_UP(new_len, PAGE_SIZE);
+		uint64_t tlo = flags & MM_MREMAP_FIXED ? new_addr : 0;
+		uint64_t thi = flags & MM_MREMAP_FIXED ? new_addr + nl : 0;
+		fm_resync_within(p, tlo, thi, ol > nl ? addr + nl : 0, ol > nl ? addr + ol : 0);
 		return;
 	}
 	if (rc == 0) {

@@ -173,20 +173,20 @@ static bool mremap_expand_in_place(struct mm *mm, struct vma *v, uint64_t new_en
 	return true;
 }
 
-/* MREMAP_FIXED and/or MREMAP_DONTUNMAP (Linux's mremap_to). */
-static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
-		     int flags, uint64_t new_addr, uint64_t *out)
+/*
+ * MREMAP_FIXED and/or MREMAP_DONTUNMAP (Linux's mremap_to). As in Linux
+ * (6.17 and later), the part that stays must lie in v before anything is
+ * unmapped; then the target goes, then the shrunk tail, then the move,
+ * whose failure for want of memory leaves the first two done.
+ */
+static int mremap_to(struct mm *mm, struct vma *v, uint64_t addr, uint64_t old_len,
+		     uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out)
 {
-	struct vma *v;
 	int err;
 
+	if (MM_MIN(old_len, new_len) > v->end - addr)
+		return -MM_EFAULT;
 	if (flags & MM_MREMAP_FIXED) {
-		if (new_addr & ~PAGE_MASK)
-			return -MM_EINVAL;
-		if (new_len > USER_VA_END || new_addr > USER_VA_END - new_len)
-			return -MM_EINVAL;
-		if (addr + old_len > new_addr && new_addr + new_len > addr)
-			return -MM_EINVAL;
 		err = mm_unmap_range(mm, new_addr, new_addr + new_len);
 		if (err)
 			return err;
@@ -197,9 +197,9 @@ static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t ne
 			return err;
 		old_len = new_len;
 	}
+	/* The unmaps may have split v: find the piece holding addr again. */
 	v = vma_lookup(&mm->vmas, addr);
-	if (!v || old_len > v->end - addr)
-		return -MM_EFAULT;
+	MM_ASSERT(v && old_len <= v->end - addr, "mremap_to: source range lost");
 	if (!(flags & MM_MREMAP_FIXED)) {
 		bool thp = !v->file && vma_is_private(v);
 
@@ -211,9 +211,9 @@ static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t ne
 			(flags & MM_MREMAP_DONTUNMAP) != 0, out);
 }
 
-/* The checks Linux makes before it looks at the VMA. */
+/* The checks Linux makes before it looks at the VMA (lengths page-aligned). */
 static int mremap_check_args(uint64_t old_addr, uint64_t old_len, uint64_t new_len,
-			     int flags)
+			     int flags, uint64_t new_addr)
 {
 	if (flags & ~(MM_MREMAP_MAYMOVE | MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))
 		return -MM_EINVAL;
@@ -225,6 +225,12 @@ static int mremap_check_args(uint64_t old_addr, uint64_t old_len, uint64_t new_l
 	if (old_addr & ~PAGE_MASK)
 		return -MM_EINVAL;
 	if (old_len > USER_VA_END || new_len > USER_VA_END || new_len == 0)
+		return -MM_EINVAL;
+	if (!(flags & MM_MREMAP_FIXED))
+		return 0;
+	if (new_addr & ~PAGE_MASK || new_addr > USER_VA_END - new_len)
+		return -MM_EINVAL;
+	if (old_addr + old_len > new_addr && new_addr + new_len > old_addr)
 		return -MM_EINVAL;
 	return 0;
 }
@@ -241,7 +247,7 @@ static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_
 	if (old_len == 0)
 		return -MM_EINVAL;
 	if (flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))
-		return mremap_to(mm, addr, old_len, new_len, flags, new_addr, out);
+		return mremap_to(mm, v, addr, old_len, new_len, flags, new_addr, out);
 	if (old_len >= new_len) {
 		err = mm_unmap_range(mm, addr + new_len, MM_MIN(addr + old_len, USER_VA_END));
 		if (err)
@@ -266,12 +272,16 @@ static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_
 int mm_mremap(struct mm *mm, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
 	      int flags, uint64_t new_addr, uint64_t *out)
 {
-	int err = mremap_check_args(old_addr, old_len, new_len, flags);
+	int err;
 
+	if (old_len > USER_VA_END || new_len > USER_VA_END)
+		return -MM_EINVAL; /* before rounding up could wrap */
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	err = mremap_check_args(old_addr, old_len, new_len, flags, new_addr);
 	if (err)
 		return err;
-	err = mremap_locked(mm, old_addr, ALIGN_UP(old_len, PAGE_SIZE),
-			    ALIGN_UP(new_len, PAGE_SIZE), flags, new_addr, out);
+	err = mremap_locked(mm, old_addr, old_len, new_len, flags, new_addr, out);
 	mm_after_op(mm);
 	return err;
 }

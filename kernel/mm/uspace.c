@@ -11,6 +11,7 @@
 #include "kernel/cpu.h"
 #include "kernel/kmap.h"
 #include "kernel/task.h"
+#include "kernel/vmtrace.h"
 
 struct mm *uspace_current;
 
@@ -104,6 +105,7 @@ int uspace_page_fault(struct trap_frame *tf)
 	enum fault_result r = mm_fault(uspace_current, addr, access, present);
 	if (r == FAULT_SIGSEGV && !present && uspace_grow_stack(uspace_current, addr))
 		r = mm_fault(uspace_current, addr, access, present);
+	vmtrace_fault(uspace_current, addr, access, r);
 	if (r == FAULT_OK)
 		return 1;
 	if (from_kernel) {

@@ -12,6 +12,7 @@
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/task.h"
+#include "kernel/vmtrace.h"
 
 extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
 
@@ -61,6 +62,7 @@ void syscall_dispatch(struct trap_frame *tf)
 		if (trace)
 			kprintf("[%d] %s(%lx, %lx, %lx) = %ld\n", t->pid, e->name, tf->rdi, tf->rsi,
 				tf->rdx, ret);
+		vmtrace_syscall((long)nr, tf, ret);
 	} else {
 		unknown_log(nr);
 		ret = -ENOSYS;
