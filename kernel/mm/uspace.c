@@ -71,6 +71,7 @@ static bool uspace_grow_stack(struct mm *mm, uint64_t addr)
 	uint64_t pages = (v->start - new_start) >> PAGE_SHIFT;
 	if (mm->rlimit_as != ~0ull && ((mm->total_vm + pages) << PAGE_SHIFT) > mm->rlimit_as)
 		return false;
+	vmtrace_stack_grow(mm, new_start, v->start);
 	v->start = new_start;
 	v->pgoff -= pages;
 	vma_adjust(&mm->vmas, v);

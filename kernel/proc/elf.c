@@ -14,6 +14,7 @@
 #include "kernel/kstring.h"
 #include "kernel/uaccess.h"
 #include "kernel/vfs.h"
+#include "kernel/vmtrace.h"
 #include "mmcore/mm.h"
 
 #define ET_EXEC 2
@@ -123,6 +124,7 @@ static int segments_map(struct mm *mm, const struct elf64_phdr *ph, unsigned n, 
 			continue;
 		int err = mm_mmap(mm, start, len, MM_PROT_READ | MM_PROT_WRITE,
 				  MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED, NULL, 0, &out);
+		vmtrace_map(mm, start, len, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED, err);
 		if (err)
 			return mm_err(err);
 	}
@@ -136,6 +138,7 @@ static int segments_protect(struct mm *mm, const struct elf64_phdr *ph, unsigned
 		if (!segment_range(&ph[i], bias, &start, &len))
 			continue;
 		int err = mm_mprotect(mm, start, len, phdr_prot(&ph[i]));
+		vmtrace_protect(mm, start, len, phdr_prot(&ph[i]), err);
 		if (err)
 			return mm_err(err);
 	}

@@ -18,6 +18,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/uspace.h"
 #include "kernel/vfs.h"
+#include "kernel/vmtrace.h"
 #include "mmcore/mm.h"
 
 #define PATH_MAX 4096
@@ -247,6 +248,7 @@ static int exec_build_mm(struct file *f, struct argblock *args, char *const envp
 	if (err)
 		return -ENOMEM;
 	mm->owner = t;
+	vmtrace_exec_begin(mm);
 	mm->rlimit_as = t->rlimits[RLIMIT_AS].cur;
 	mm->rlimit_data = t->rlimits[RLIMIT_DATA].cur;
 	uspace_switch(mm);
@@ -258,6 +260,7 @@ static int exec_build_mm(struct file *f, struct argblock *args, char *const envp
 	}
 	if (err) {
 		uspace_switch(old);
+		vmtrace_exec_abort(mm);
 		mm_destroy(mm);
 		return err;
 	}
@@ -295,6 +298,7 @@ int exec_kernel(const char *upath, char *const argv[], char *const envp[], struc
 	struct task *t = current;
 	task_drop_mm(t);
 	t->mm = mm;
+	vmtrace_exec_commit(t, mm);
 	uspace_switch(mm);
 	exec_reset_task(t, f, path);
 	__builtin_memset(tf, 0, sizeof(*tf));

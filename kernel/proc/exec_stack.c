@@ -22,6 +22,7 @@
 #include "kernel/kstring.h"
 #include "kernel/random.h"
 #include "kernel/uaccess.h"
+#include "kernel/vmtrace.h"
 #include "mmcore/mm.h"
 
 #define STACK_TOP 0x00007ffffffff000ull
@@ -117,6 +118,7 @@ int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], cons
 	int err = mm_mmap(mm, STACK_TOP - size, size, MM_PROT_READ | MM_PROT_WRITE,
 			  MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN,
 			  NULL, 0, &out);
+	vmtrace_map(mm, STACK_TOP - size, size, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN, err);
 	if (err)
 		return -ENOMEM;
 	/* mmcore keeps MAP_GROWSDOWN out of its flags; the stack grows on faults (mm/uspace.c). */

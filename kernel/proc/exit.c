@@ -14,6 +14,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/uspace.h"
 #include "kernel/vfs.h"
+#include "kernel/vmtrace.h"
 #include "mmcore/mm.h"
 
 #define WNOHANG 1
@@ -46,6 +47,7 @@ void task_drop_mm(struct task *t)
 	if (!mm)
 		return;
 	t->mm = NULL;
+	vmtrace_drop(t, mm);
 	if (uspace_current == mm)
 		uspace_switch(NULL);
 	if (!t->mm_borrowed)

@@ -15,6 +15,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/uspace.h"
 #include "kernel/vfs.h"
+#include "kernel/vmtrace.h"
 #include "mmcore/mm.h"
 
 #define CSIGNAL 0x000000ffull
@@ -128,6 +129,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t cti
 		clone_undo(c);
 		return err;
 	}
+	vmtrace_fork(p, c);
 	c->exit_signal = (int)(flags & CSIGNAL);
 	if (flags & CLONE_SETTLS)
 		c->fs_base = tls;
