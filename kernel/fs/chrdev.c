@@ -107,6 +107,11 @@ const struct file_ops *chrdev_ops(uint32_t rdev)
 	}
 }
 
+int chrdev_open(struct file *f, unsigned flags)
+{
+	return f->ops == &console_ops ? console_open(f, flags) : 0;
+}
+
 static const struct {
 	const char *name;
 	uint32_t mode;

@@ -36,6 +36,8 @@ static int open_pick_ops(struct inode *ino, unsigned flags, const struct file_op
 {
 	switch (ino->mode & S_IFMT) {
 	case S_IFREG:
+		if (ino->pseudo) /* a procfs/sysfs file: generated text */
+			return pseudo_open_ops(ino, flags, ops);
 		*ops = &regfile_ops;
 		return 0;
 	case S_IFDIR:
@@ -87,6 +89,11 @@ int vfs_open_inode(struct inode *ino, unsigned flags, struct file **out)
 	f = file_alloc(ino, ops, flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	if (!f)
 		return -ENOMEM;
+	err = S_ISCHR(ino->mode) ? chrdev_open(f, flags) : 0;
+	if (err) {
+		file_put(f);
+		return err;
+	}
 	*out = f;
 	return 0;
 }

@@ -90,9 +90,13 @@ const struct file_ops *chrdev_ops(uint32_t rdev);
 #define MKDEV(ma, mi) ((uint32_t)(((ma) << 8) | (mi)))
 /* Create the standard nodes (null, zero, full, random, urandom, tty, console, ttyS0) in dir. */
 int chrdev_populate(struct inode *dir);
+/* A device file was just opened with flags (O_NOCTTY included): 0, or -errno to fail the open. */
+int chrdev_open(struct file *f, unsigned flags);
 
 /* console.c */
 extern const struct file_ops console_ops;
+/* Opening a terminal node: /dev/tty needs a controlling terminal; ttyS0 may become one. 0 or -ENXIO. */
+int console_open(struct file *f, unsigned flags);
 
 /* pipe.c */
 /* Two open files (read end, write end) on a new pipe. 0 or -ENOMEM. */

@@ -11,6 +11,7 @@
 #include "kernel/apic.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
+#include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/fpu.h"
 #include "kernel/layout.h"
@@ -47,10 +48,30 @@ static void cmdline_apply(void)
 		panic_timeout = v;
 }
 
+/* Set just before kmain becomes the idle loop; until then the idle task is kmain itself. */
+static volatile bool idle_loop_running;
+
+/*
+ * Whether an interrupt with frame tf came at a point where the console may
+ * send signals: from user mode, or from the idle loop (every task asleep
+ * or stopped), never from the middle of a system call or of boot.
+ */
+static bool interrupted_at_safe_point(const struct trap_frame *tf)
+{
+	if ((tf->cs & 3) == 3)
+		return true;
+	return idle_loop_running && current_task()->pid == 0;
+}
+
 static void com1_interrupt(struct trap_frame *tf)
 {
-	(void)tf;
 	serial_rx_interrupt();
+	console_input_event(interrupted_at_safe_point(tf));
+}
+
+static void timer_hook(struct trap_frame *tf)
+{
+	console_input_event(interrupted_at_safe_point(tf));
 }
 
 static void interrupts_init(void)
@@ -58,6 +79,7 @@ static void interrupts_init(void)
 	time_init();
 	apic_init();
 	apic_timer_start(TIMER_HZ);
+	apic_timer_set_hook(timer_hook);
 	trap_set_handler(VEC_COM1, com1_interrupt);
 	ioapic_route_isa(COM1_IRQ, VEC_COM1);
 	serial_enable_rx_irq();
@@ -88,6 +110,7 @@ __attribute__((noreturn)) static void userland_start(void)
 		panic("vfs_init: error %d", -err);
 	klog("proc: %u system calls\n", syscall_count());
 	proc_start_init();
+	idle_loop_running = true;
 	sched_idle_loop();
 }
 

@@ -84,10 +84,15 @@ void ioapic_route_isa(unsigned irq, unsigned vector)
 	ioapic_write(0x10 + 2 * gsi, low);
 }
 
+static void (*timer_hook)(struct trap_frame *tf);
+
+void apic_timer_set_hook(void (*hook)(struct trap_frame *tf)) { timer_hook = hook; }
+
 static void timer_interrupt(struct trap_frame *tf)
 {
-	(void)tf;
 	timer_ticks++;
+	if (timer_hook)
+		timer_hook(tf);
 }
 
 /* The local APIC timer's count with the TSC at the moment of reading. */

@@ -1,7 +1,8 @@
 /*
  * arch/x86_64/serial.c - COM1, a 16550 UART. Output is polled (it must
  * work from the first instruction of kmain and inside a panic); input
- * arrives by interrupt into a small ring that the idle loop drains.
+ * arrives by interrupt into a small ring that the console's line
+ * discipline (fs/console.c) drains.
  */
 #include "kernel/serial.h"
 
@@ -78,6 +79,8 @@ int serial_getc(void)
 	ring_tail = (ring_tail + 1) & (RING_SIZE - 1);
 	return c;
 }
+
+bool serial_rx_pending(void) { return ring_tail != ring_head; }
 
 void serial_set_loopback(bool on)
 {

@@ -12,6 +12,9 @@ void apic_eoi(void);
 void apic_timer_start(unsigned hz);
 /* Route ISA irq to vector on this CPU (unmasked). */
 void ioapic_route_isa(unsigned irq, unsigned vector);
+struct trap_frame;
+/* Call hook(tf) on every timer interrupt (NULL: none). */
+void apic_timer_set_hook(void (*hook)(struct trap_frame *tf));
 /* Timer interrupts taken since apic_timer_start(). */
 extern volatile uint64_t timer_ticks;
 extern unsigned timer_hz;

@@ -19,6 +19,8 @@ void serial_enable_rx_irq(void);
 void serial_rx_interrupt(void);
 /* Next received byte, or -1 when the ring is empty. */
 int serial_getc(void);
+/* True when received bytes wait in the ring. */
+bool serial_rx_pending(void);
 /* Loopback mode (the UART feeds its own output back to its input), for tests. */
 void serial_set_loopback(bool on);
 /* Number of receive interrupts taken so far. */
