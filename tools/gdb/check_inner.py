@@ -112,6 +112,11 @@ def stop_banner(profile):
     check("stack guard: QEMU agrees", qemu_gva2gpa(guard) == w["phys"])
     err = run_error("mm-walk 0x0000800000000000")
     check("non-canonical address refused", err and "not a canonical" in err, str(err))
+    # Physical page 0 as the PML4: garbage entries, an answer or a clean refusal.
+    err = run_error("mm-walk 0x5e2000 1")
+    check("garbage CR3: no Python exception", err is None or err.startswith("mm-walk:"), str(err))
+    err = run_error("mm-page no_such_symbol")
+    check("mm-page of an unknown symbol refused", err and "cannot evaluate" in err, str(err))
     check_buddy("banner")
     check_page(val("$cr3") >> 12, "PML4 frame", ["PG_PAGETABLE"], {"pt_level": 4})
     check_page((text - kvma) >> 12, "kernel text frame", ["PG_RESERVED"], {})

@@ -100,5 +100,5 @@ INCONSISTENT."""
             raise gdb.GdbError("usage: mm-buddy")
         try:
             print(format_state(buddy_state()))
-        except (MmError, gdb.MemoryError) as e:
+        except (MmError, gdb.MemoryError, OverflowError, ValueError) as e:
             raise gdb.GdbError("mm-buddy: %s" % e)

@@ -75,5 +75,5 @@ page-cache page, and for a tail frame the counts its head holds."""
             raise gdb.GdbError("usage: mm-page PFN")
         try:
             print("\n".join(describe(mm_target.eval_int(args[0]))))
-        except (MmError, gdb.MemoryError) as e:
+        except (MmError, gdb.MemoryError, OverflowError, ValueError) as e:
             raise gdb.GdbError("mm-page: %s" % e)

@@ -104,11 +104,13 @@ def read_phys_u64(pa):
     map; before the direct map exists (early boot) QEMU's monitor reads
     physical memory instead."""
     inferior = gdb.selected_inferior()
-    try:
-        data = inferior.read_memory(DIRECT_MAP_BASE + pa, 8)
-        return int.from_bytes(bytes(data), "little")
-    except gdb.MemoryError:
-        pass
+    va = DIRECT_MAP_BASE + pa
+    if va + 8 <= 1 << 64:  # a garbage entry can point past any direct map
+        try:
+            data = inferior.read_memory(va, 8)
+            return int.from_bytes(bytes(data), "little")
+        except gdb.MemoryError:
+            pass
     try:
         out = gdb.execute("monitor xp /1gx 0x%x" % pa, to_string=True)
     except gdb.error:

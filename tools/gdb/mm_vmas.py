@@ -97,5 +97,5 @@ p/s), file offset, device, inode, and [heap]/[stack] or the file's name."""
         try:
             pid = mm_target.eval_int(args[0]) if args else None
             print("\n".join(describe(pid)))
-        except (MmError, gdb.MemoryError) as e:
+        except (MmError, gdb.MemoryError, OverflowError, ValueError) as e:
             raise gdb.GdbError("mm-vmas: %s" % e)

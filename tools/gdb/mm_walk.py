@@ -101,6 +101,6 @@ the effective access (rw/x, user or kernel)."""
             va = mm_target.eval_int(args[0])
             cr3 = mm_target.eval_int(args[1]) if len(args) == 2 else mm_target.current_cr3()
             steps, phys, reason = walk(va, cr3)
-        except MmError as e:
+        except (MmError, gdb.MemoryError, OverflowError, ValueError) as e:
             raise gdb.GdbError("mm-walk: %s" % e)
         print(format_walk(va, cr3, steps, phys, reason))
