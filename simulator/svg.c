@@ -3,8 +3,9 @@
  *
  * A 47-bit space is mostly empty, so the axis is broken: every VMA gets a
  * width that grows with the logarithm of its size, every gap between VMAs
- * the same small width with a zig-zag and its size written in it. Inside
- * a VMA the scale is linear, so runs of pages sit where they are.
+ * the same small width with a zig-zag and its size written in it (VMAs
+ * that touch are only set a sliver apart). Inside a VMA the scale is
+ * linear, so runs of pages sit where they are.
  */
 #include "svg.h"
 
@@ -21,6 +22,7 @@
 #define BAR_Y 40.0
 #define BAR_H 40.0
 #define GAP_WEIGHT 2.0
+#define TOUCH_PX 3.0 /* between VMAs that touch: a sliver, no zig-zag */
 
 /* Page kinds drawn inside the bars. */
 enum run_kind { RK_PAGE, RK_HUGE, RK_COW, RK_ZERO, RK_KEPT, RK_N };
@@ -170,13 +172,26 @@ static void gap_draw(FILE *out, uint64_t bytes, double x, double w)
 		m + 2, BAR_Y + BAR_H / 2 + 4, x + w, BAR_Y + BAR_H / 2, m, BAR_Y + BAR_H / 2 + 14, size);
 }
 
-/* Total axis weight of a space: its VMAs and the gaps between them. */
-static double space_weight(struct mm *mm)
+/* True when the next VMA starts where v ends (no gap to draw). */
+static bool vma_touches_next(struct vma *v)
+{
+	return vma_next(v)->start == v->end;
+}
+
+/*
+ * Total axis weight of a space: its VMAs and the gaps between them; the
+ * pairs of VMAs that touch (each set TOUCH_PX apart) counted in *touches.
+ */
+static double space_weight(struct mm *mm, unsigned *touches)
 {
 	double total = 0;
+
+	*touches = 0;
 	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v)) {
 		total += svg_vma_weight(v->end - v->start);
-		if (vma_next(v))
+		if (vma_next(v) && vma_touches_next(v))
+			(*touches)++;
+		else if (vma_next(v))
 			total += GAP_WEIGHT;
 	}
 	return total;
@@ -185,10 +200,13 @@ static double space_weight(struct mm *mm)
 static void proc_draw(FILE *out, struct sim_proc *p, double y)
 {
 	struct run_ctx c = {.out = out, .root = p->mm->root_pfn, .kind = -1};
-	double total = space_weight(p->mm), scale, x = AXIS_X0;
+	unsigned touches;
+	double total = space_weight(p->mm, &touches), scale, touch, x = AXIS_X0;
 	uint64_t tables[5];
 
-	scale = total > 0 ? AXIS_W / total : 0;
+	/* Slivers take at most a quarter of the axis, however many VMAs touch. */
+	touch = touches && TOUCH_PX * touches > AXIS_W / 4 ? AXIS_W / 4 / touches : TOUCH_PX;
+	scale = total > 0 ? (AXIS_W - touch * touches) / total : 0;
 	fprintf(out, "<g class=\"proc\" data-pid=\"%u\" transform=\"translate(0 %.1f)\">\n",
 		p->pid, y);
 	for (struct vma *v = vma_first(&p->mm->vmas); v; v = vma_next(v)) {
@@ -196,6 +214,10 @@ static void proc_draw(FILE *out, struct sim_proc *p, double y)
 		vma_draw(&c, v, x, w);
 		x += w;
 		if (vma_next(v)) {
+			if (vma_touches_next(v)) {
+				x += touch;
+				continue;
+			}
 			gap_draw(out, vma_next(v)->start - v->end, x, GAP_WEIGHT * scale);
 			x += GAP_WEIGHT * scale;
 		}
