@@ -13,6 +13,7 @@
 #include "kernel/heap.h"
 #include "kernel/kstring.h"
 #include "mmcore/buddy.h"
+#include "mmcore/mm.h"
 #include "vfs_internal.h"
 
 #define REGFILE_MAX_SIZE (1ull << 40) /* keeps page indices and sizes far from overflow */
@@ -130,6 +131,8 @@ int regfile_truncate(struct inode *ino, uint64_t size)
 	uint64_t keep = pages_for(size);
 	if (size > REGFILE_MAX_SIZE)
 		return -EFBIG;
+	if (size < ino->size) /* no mapping may keep pages past the new end */
+		mm_file_truncate(&ino->reg.mmf, size);
 	for (uint64_t i = keep; i < ino->reg.cap; i++) {
 		if (ino->reg.pages[i]) {
 			page_put(ino->reg.pages[i]);
