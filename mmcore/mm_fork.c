@@ -1,6 +1,7 @@
 /*
  * mmcore/mm_fork.c - fork(2): the child gets a copy of every VMA (except
- * VM_DONTFORK ones) and shares the parent's pages copy-on-write.
+ * VM_DONTFORK ones) and shares the parent's pages copy-on-write; the
+ * child's copy of a VM_WIPEONFORK VMA starts empty (it reads zeroes).
  *
  * Like Linux's copy_page_range, leaves are copied only for VMAs that have
  * an anon_vma identity: shared and untouched-private mappings are refaulted
@@ -41,14 +42,21 @@ static int fork_copy_vma(struct mm *parent, struct mm *child, struct vma *p)
 	c.vma = mm_vma_dup(p, p->start, p->end, p->pgoff);
 	if (!c.vma)
 		return -MM_ENOMEM;
-	/* Linux's anon_vma_fork: a new anon_vma, chained to the parent's, only where it had one. */
-	if (p->anon_id) {
+	/*
+	 * Linux's anon_vma_fork: a new anon_vma, chained to the parent's, only
+	 * where it had one. VM_WIPEONFORK gets a clean slate instead: no
+	 * anon_vma until the child's first fault, and no leaves (dup_mmap).
+	 */
+	if (p->anon_id && !(p->flags & VM_WIPEONFORK)) {
 		c.vma->anon_id = mm_anon_id_new();
 		c.vma->flags |= VM_ANON_CHAINED;
+	} else if (p->flags & VM_WIPEONFORK) {
+		c.vma->anon_id = 0;
+		c.vma->flags &= ~VM_ANON_CHAINED;
 	}
 	vma_insert(&child->vmas, c.vma);
 	child->total_vm += vma_pages(c.vma);
-	if (!p->anon_id)
+	if (!c.vma->anon_id)
 		return 0;
 	err = pt_copy_range(child->root_pfn, parent->root_pfn, p->start, p->end,
 			    fork_copy_leaf, &c);

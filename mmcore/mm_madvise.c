@@ -3,6 +3,10 @@
  * every mapped part of the range and a hole makes the call return ENOMEM
  * afterwards.
  *
+ * WIPEONFORK marks private anonymous memory (else EINVAL) so that a fork
+ * child gets the range empty, reading zeroes (mm_fork.c); KEEPONFORK
+ * clears the mark. exec drops it with the whole address space.
+ *
  * WILLNEED follows Linux too: it reads file pages into the page cache but
  * maps nothing (anonymous memory has nothing to read), so VmRSS does not
  * move. REMOVE unmaps the hole from every mapping of the object in every
@@ -26,6 +30,8 @@ static bool madvise_valid(int advice)
 	case MM_MADV_DOFORK:
 	case MM_MADV_HUGEPAGE:
 	case MM_MADV_NOHUGEPAGE:
+	case MM_MADV_WIPEONFORK:
+	case MM_MADV_KEEPONFORK:
 		return true;
 	default:
 		return false;
@@ -47,6 +53,12 @@ static bool madvise_flags(int advice, uint32_t old, uint32_t *nf)
 		return true;
 	case MM_MADV_DOFORK:
 		*nf = old & ~VM_DONTFORK;
+		return true;
+	case MM_MADV_WIPEONFORK:
+		*nf = old | VM_WIPEONFORK;
+		return true;
+	case MM_MADV_KEEPONFORK:
+		*nf = old & ~VM_WIPEONFORK;
 		return true;
 	default:
 		return false;
@@ -106,6 +118,9 @@ static int madvise_vma(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	uint32_t nf;
 
 	*next = v;
+	/* Linux wipes only private anonymous memory: files and shmem have no "fresh" state. */
+	if (advice == MM_MADV_WIPEONFORK && (v->file || (v->flags & VM_SHARED)))
+		return -MM_EINVAL;
 	if (madvise_flags(advice, v->flags, &nf))
 		return mm_vma_set_flags(mm, v, start, end, nf, next);
 	switch (advice) {

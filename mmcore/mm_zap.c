@@ -89,8 +89,11 @@ static void zap_range(struct zap_ctx *z)
 	mm_plat_tlb_flush_range(z->mm->root_pfn, z->start, z->end);
 }
 
-/* Linux's unmap_mapping_range without even_cows: private copies survive. */
-void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last)
+/*
+ * Linux's unmap_mapping_range: unmap file pages [first, last) of f from
+ * every address space; private copies of them too when even_cows.
+ */
+static void zap_file_range(struct mm_file *f, uint64_t first, uint64_t last, bool even_cows)
 {
 	for (struct mm *mm = mm_all_first(); mm; mm = mm->all_next) {
 		for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v)) {
@@ -101,13 +104,32 @@ void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last)
 				.vma = v,
 				.start = v->start + ((lo - v->pgoff) << PAGE_SHIFT),
 				.end = v->start + ((hi - v->pgoff) << PAGE_SHIFT),
-				.cache_only = vma_is_private(v),
+				.cache_only = vma_is_private(v) && !even_cows,
 			};
 
 			if (v->file == f && lo < hi)
 				zap_range(&z);
 		}
 	}
+}
+
+/* A hole punched in the object: private copies survive. */
+void mm_zap_file_pages(struct mm_file *f, uint64_t first, uint64_t last)
+{
+	zap_file_range(f, first, last, false);
+}
+
+/*
+ * Linux's truncate_pagecache: every page from the first whole page past
+ * new_size on leaves every mapping, private copies included, so a later
+ * access there faults against the new size (SIGBUS) and regrowing the
+ * file shows the file's new bytes, not the old ones.
+ */
+void mm_file_truncate(struct mm_file *f, uint64_t new_size)
+{
+	uint64_t first = (new_size >> PAGE_SHIFT) + ((new_size & ~PAGE_MASK) != 0);
+
+	zap_file_range(f, first, ~0ull, true);
 }
 
 void mm_zap_range(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)

@@ -47,6 +47,8 @@
 #define MM_MADV_DOFORK 11
 #define MM_MADV_HUGEPAGE 14
 #define MM_MADV_NOHUGEPAGE 15
+#define MM_MADV_WIPEONFORK 18
+#define MM_MADV_KEEPONFORK 19
 
 #define MM_MREMAP_MAYMOVE 1
 #define MM_MREMAP_FIXED 2
@@ -132,6 +134,13 @@ int mm_mremap(struct mm *mm, uint64_t old_addr, uint64_t old_len,
 int mm_brk(struct mm *mm, uint64_t addr, uint64_t *out);
 /* Set the heap start (exec, after the ELF image). */
 void mm_brk_init(struct mm *mm, uint64_t start);
+/*
+ * The home shrank file f to new_size bytes: unmap its pages past the new
+ * end (from the first whole page beyond it) from every address space,
+ * private copies included, as Linux's truncate_pagecache. Call it after
+ * the file reports the new size and before its cache drops the pages.
+ */
+void mm_file_truncate(struct mm_file *f, uint64_t new_size);
 /* fork(2): a copy-on-write copy. Returns 0 and *child, or -MM_ENOMEM. */
 int mm_fork(struct mm *parent, struct mm **child);
 

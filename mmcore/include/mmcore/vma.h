@@ -30,6 +30,7 @@ enum vma_flags {
 	VM_DONTEXPAND = 1u << 15,
 	VM_BRK = 1u << 16,       /* the heap (for maps output: [heap]) */
 	VM_STACK = 1u << 17,     /* the main stack (for maps output: [stack]) */
+	VM_WIPEONFORK = 1u << 18,/* madvise(WIPEONFORK): a fork child gets it zero-filled */
 };
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
