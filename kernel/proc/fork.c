@@ -48,6 +48,7 @@ static void clone_inherit(struct task *c, const struct task *p)
 	c->pgid = p->pgid;
 	c->sid = p->sid;
 	c->umask = p->umask;
+	c->nice = p->nice;
 	c->uid = p->uid; c->euid = p->euid; c->suid = p->suid;
 	c->gid = p->gid; c->egid = p->egid; c->sgid = p->sgid;
 	memcpy(c->sigaction, p->sigaction, sizeof(c->sigaction));

@@ -86,7 +86,7 @@ struct file *fd_get_writable(int fd, long *err)
 bool file_seekable(const struct file *f)
 {
 	struct inode *ino = f->inode;
-	if (!ino || S_ISFIFO(ino->mode))
+	if (!ino || S_ISFIFO(ino->mode) || (ino->mode & S_IFMT) == S_IFSOCK)
 		return false;
 	if (S_ISCHR(ino->mode))
 		return (ino->rdev >> 8) == 1; /* the memory devices */

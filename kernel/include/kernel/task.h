@@ -83,6 +83,7 @@ struct task {
 	struct fs_struct *fs;
 	struct file *exe;           /* what execve loaded (/proc/self/exe later) */
 	unsigned umask;
+	int nice;                   /* -20..19, getpriority/setpriority (sys_prio.c) */
 	uint32_t uid, euid, suid, gid, egid, sgid;
 
 	/* Signals. */
