@@ -471,6 +471,15 @@ static void run_event(struct native_run *r, const struct trace_record *rec)
 		run_stop(r, false, "fork: child pid %u already exists", rec->child);
 		return;
 	}
+	/* A recorded trace's heap start and chosen addresses are another system's. */
+	if (rec->kind == TR_EXEC && (rec->flags & TRACE_EXEC_BRK)) {
+		run_stop(r, true, "exec brk=ADDR (the host places its own heap)");
+		return;
+	}
+	if (rec->has_outcome && rec->outcome == TRACE_OUT_ADDR) {
+		run_stop(r, true, "an address outcome (the host chooses its own addresses)");
+		return;
+	}
 	if (!p) {
 		p = proc_create(r, rec->pid);
 		if (!p)

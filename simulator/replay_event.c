@@ -169,12 +169,12 @@ static int32_t ev_fork(struct replay *r, struct sim_proc *parent, const struct t
 	return TRACE_OUT_OK;
 }
 
-static int32_t ev_exec(struct replay *r, struct sim_proc *p)
+static int32_t ev_exec(struct replay *r, struct sim_proc *p, const struct trace_record *rec)
 {
 	struct mm *fresh;
 	if (mm_create(&fresh) < 0)
 		return MM_ENOMEM; /* exec fails before the point of no return */
-	mm_brk_init(fresh, SIM_BRK_START);
+	mm_brk_init(fresh, (rec->flags & TRACE_EXEC_BRK) ? rec->addr.value : SIM_BRK_START);
 	sim_tlb_flush_all(p->mm->root_pfn);
 	mm_destroy(p->mm);
 	p->mm = fresh;
@@ -213,9 +213,9 @@ static int32_t ev_read(struct replay *r, struct sim_proc **p, const struct trace
 	return fault_outcome(fr);
 }
 
-/* Run event rec for process *p; returns its outcome. */
+/* Run event rec for process *p; returns its outcome (mmap, mremap, brk: the address in *res). */
 static int32_t event_run(struct replay *r, struct sim_proc **p, const struct trace_record *rec,
-			 uint64_t a1, uint64_t a2)
+			 uint64_t a1, uint64_t a2, uint64_t *res)
 {
 	struct mm *mm = (*p)->mm;
 	uint64_t out = 0;
@@ -227,6 +227,7 @@ static int32_t event_run(struct replay *r, struct sim_proc **p, const struct tra
 		struct sim_file *f = rec->file == UINT32_MAX ? NULL : r->files[rec->file];
 		rc = mm_mmap(mm, a1, rec->len, rec->prot, rec->flags, f ? &f->base : NULL,
 			     rec->offset, &out);
+		*res = out;
 		if (rc == 0)
 			bind_name(r, *p, rec, out);
 		return errno_outcome(rc);
@@ -239,11 +240,14 @@ static int32_t event_run(struct replay *r, struct sim_proc **p, const struct tra
 		return errno_outcome(mm_madvise(mm, a1, rec->len, rec->flags));
 	case TR_MREMAP:
 		rc = mm_mremap(mm, a1, rec->len, rec->len2, rec->flags, a2, &out);
+		*res = out;
 		if (rc == 0)
 			bind_name(r, *p, rec, out);
 		return errno_outcome(rc);
 	case TR_BRK:
-		return errno_outcome(mm_brk(mm, a1, &out));
+		rc = mm_brk(mm, a1, &out);
+		*res = out;
+		return errno_outcome(rc);
 	case TR_FAULT:
 		return fault_outcome(proc_access(r, p, a1, rec->access, &byte, NULL));
 	case TR_TOUCH:
@@ -255,7 +259,7 @@ static int32_t event_run(struct replay *r, struct sim_proc **p, const struct tra
 	case TR_FORK:
 		return ev_fork(r, *p, rec);
 	case TR_EXEC:
-		return ev_exec(r, *p);
+		return ev_exec(r, *p, rec);
 	case TR_EXIT:
 		replay_proc_end(r, *p);
 		*p = NULL;
@@ -276,7 +280,7 @@ static void outcome_count(struct replay *r, int32_t o)
 static void replay_event(struct replay *r, const struct trace_record *rec)
 {
 	struct sim_proc *p = sim_proc_find(&r->procs, rec->pid);
-	uint64_t a1 = 0, a2 = 0;
+	uint64_t a1 = 0, a2 = 0, res = 0;
 	int32_t outcome = TRACE_OUT_OK;
 
 	/* Everything that can make the record malformed comes first. */
@@ -293,9 +297,18 @@ static void replay_event(struct replay *r, const struct trace_record *rec)
 	if (!p)
 		p = proc_create(r, rec->pid, &outcome);
 	if (p)
-		outcome = event_run(r, &p, rec, a1, a2);
+		outcome = event_run(r, &p, rec, a1, a2, &res);
 	outcome_count(r, outcome);
-	if (rec->has_outcome && outcome != rec->outcome) {
+	if (rec->has_outcome && rec->outcome == TRACE_OUT_ADDR) {
+		char got[32];
+		if (outcome != TRACE_OUT_OK)
+			replay_fail(r, rec->line, "expected 0x%llx, got %s",
+				    (unsigned long long)rec->result,
+				    trace_outcome_name(outcome, got, sizeof(got)));
+		else if (res != rec->result)
+			replay_fail(r, rec->line, "expected 0x%llx, got 0x%llx",
+				    (unsigned long long)rec->result, (unsigned long long)res);
+	} else if (rec->has_outcome && outcome != rec->outcome) {
 		char want[32], got[32];
 		replay_fail(r, rec->line, "expected %s, got %s",
 			    trace_outcome_name(rec->outcome, want, sizeof(want)),

@@ -49,6 +49,10 @@ static inline bool trace_kind_is_expect(int k) { return k >= TR_EXPECT_VMAS; }
 #define TRACE_OUT_SIGSEGV 1001
 #define TRACE_OUT_SIGBUS 1002
 #define TRACE_OUT_SIGKILL 1003
+/* `=> ADDR` (an extension for recorded traces): the call succeeded with this result. */
+#define TRACE_OUT_ADDR 1004
+/* exec's flags: `exec brk=ADDR` gave the new program's heap start in addr. */
+#define TRACE_EXEC_BRK 1
 
 /* An address: a plain number, or a name plus a (wrapping) offset. */
 struct trace_addr {
@@ -74,6 +78,7 @@ struct trace_record {
 	uint64_t len;        /* LEN, OLDLEN, header values, expected numbers */
 	uint64_t len2;       /* mremap NEWLEN */
 	uint64_t offset;     /* file mapping offset */
+	uint64_t result;     /* mmap/mremap/brk: the address of `=> ADDR` */
 	uint8_t byte;        /* write/read value */
 };
 

@@ -44,6 +44,10 @@ static const struct {
 
 const char *trace_outcome_name(int32_t o, char *buf, size_t size)
 {
+	if (o == TRACE_OUT_ADDR) {
+		snprintf(buf, size, "an address");
+		return buf;
+	}
 	for (size_t i = 0; i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++) {
 		if (outcome_names[i].value == o) {
 			snprintf(buf, size, "%s", outcome_names[i].name);
@@ -410,6 +414,24 @@ static int ev_fork(struct line_ctx *c, struct trace_record *r)
 	return 0;
 }
 
+/* `exec [brk=ADDR]`: the new program's heap starts at ADDR (default SIM_BRK_START). */
+static int ev_exec(struct line_ctx *c, struct trace_record *r)
+{
+	const struct trace_token *t;
+	int rc;
+	if (!ctx_more(c) || trace_tok_is(&c->tok[c->next], "=>"))
+		return 0;
+	t = &c->tok[c->next];
+	if (t->len <= 4 || memcmp(t->s, "brk=", 4) != 0)
+		return FAIL(c, "unexpected '%.*s' after exec (only brk=ADDR)", (int)t->len, t->s);
+	rc = trace_number(t->s + 4, t->len - 4, false, &r->addr.value);
+	if (rc < 0)
+		return FAIL(c, "bad heap start '%.*s'", (int)t->len - 4, t->s + 4);
+	r->flags = TRACE_EXEC_BRK;
+	c->next++;
+	return 0;
+}
+
 static int event_fields(struct line_ctx *c, struct trace_record *r)
 {
 	switch (r->kind) {
@@ -448,7 +470,9 @@ static int event_fields(struct line_ctx *c, struct trace_record *r)
 		return 0;
 	case TR_FORK:
 		return ev_fork(c, r);
-	default: /* exec, exit */
+	case TR_EXEC:
+		return ev_exec(c, r);
+	default: /* exit */
 		return 0;
 	}
 }
@@ -480,6 +504,26 @@ static int field_pid(struct line_ctx *c, const struct trace_token *t, uint32_t *
 	return 0;
 }
 
+/*
+ * `=> ADDR`: the call succeeded and returned ADDR (the address mmap or
+ * mremap chose, the break brk left). Recorded traces use it to check that
+ * the simulator places every mapping where the kernel did.
+ */
+static int outcome_address(struct line_ctx *c, struct trace_record *r,
+			   const struct trace_token *t)
+{
+	int rc;
+	if (r->kind != TR_MMAP && r->kind != TR_MREMAP && r->kind != TR_BRK)
+		return FAIL(c, "an address outcome is only for mmap, mremap and brk");
+	rc = trace_number(t->s, t->len, false, &r->result);
+	if (rc < 0)
+		return FAIL(c, "bad address outcome '%.*s'", (int)t->len, t->s);
+	r->has_outcome = true;
+	r->outcome = TRACE_OUT_ADDR;
+	c->next = c->ntok;
+	return 0;
+}
+
 /* `=> OUTCOME` at the end of an event, then nothing more. */
 static int outcome_parse(struct line_ctx *c, struct trace_record *r)
 {
@@ -495,6 +539,8 @@ static int outcome_parse(struct line_ctx *c, struct trace_record *r)
 		return FAIL(c, "unexpected '%.*s' after the outcome", (int)c->tok[c->next + 2].len,
 			    c->tok[c->next + 2].s);
 	t = &c->tok[c->next + 1];
+	if (t->s[0] >= '0' && t->s[0] <= '9')
+		return outcome_address(c, r, t);
 	for (size_t i = 0; i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++) {
 		if (trace_tok_is(t, outcome_names[i].name)) {
 			r->has_outcome = true;
@@ -679,7 +725,7 @@ static void record_reset(struct trace_record *rec, uint32_t line)
 	rec->file = UINT32_MAX;
 	rec->addr.name = rec->addr2.name = TRACE_NO_NAME;
 	rec->addr.value = rec->addr2.value = 0;
-	rec->len = rec->len2 = rec->offset = 0;
+	rec->len = rec->len2 = rec->offset = rec->result = 0;
 	rec->byte = 0;
 }
 
