@@ -16,6 +16,14 @@ def markdown_mode(mode, data):
     kernels = data["kernels"]
     others = [k for k in kernels if k != REFERENCE]
     out = ["## %s mode" % mode, "", data["note"], ""]
+    check = data.get("repeat_check")
+    if check:
+        out += [("Repeat check: %s ran twice in this mode and printed identical numbers for "
+                 "all %d benchmarks." % (check["kernel"], check.get("benchmarks", 0)))
+                if check["identical"] else
+                "Repeat check FAILED: %s ran twice and the numbers differ:" % check["kernel"], ""]
+        if not check["identical"]:
+            out += ["- " + d for d in check["differences"]] + [""]
     head = ["benchmark", "iterations", "Linux ns/op"]
     for k in others:
         head += ["%s ns/op" % k, "%s ratio" % k, "%s status" % k]
@@ -63,6 +71,9 @@ def write_markdown(path, report):
              "Ratio = kernel ns/op / Linux ns/op. Status: " +
              ", ".join("%s <= %.2f" % (n, b) for b, n in STATUS) + ", regression above.", "",
              "QEMU: `%s`" % " ".join(report["config"]["qemu_common"]), ""]
+    if "seconds" in report:
+        lines += ["The whole run took %d s (%.1f minutes)." % (report["seconds"],
+                                                               report["seconds"] / 60.0), ""]
     for mode in report["modes"]:
         lines += markdown_mode(mode, report["modes"][mode])
     with open(path, "w") as f:

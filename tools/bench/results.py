@@ -92,3 +92,39 @@ def compare(reference, other, ref_mode, other_mode):
         ratio = oth["ns_per_op"] / ref["ns_per_op"]
         rows[name] = {"ratio": round(ratio, 4), "status": status_of(ratio)}
     return rows, refusals
+
+
+def identical(runs):
+    """True when every run printed the very same numbers (icount's promise)."""
+    sig = [run_signature(r) for r in runs]
+    return all(s == sig[0] for s in sig) if len(sig) > 1 else None
+
+
+def run_signature(run):
+    """Everything a run printed that must repeat: figures, skips and failures."""
+    return (sorted((k, v["iterations"], v["total_ns"]) for k, v in run["bench"].items()),
+            sorted(run["skipped"].items()), sorted(run["failed"].items()), run["done"])
+
+
+def repeat_check(kernel, runs):
+    """Compare the two icount runs of kernel: {"kernel", "identical", "differences"}."""
+    got = runs.get(kernel, [])
+    if len(got) < 2:
+        return {"kernel": kernel, "identical": None,
+                "differences": ["%s did not run twice in icount mode" % kernel]}
+    first, second = got[0], got[1]
+    diffs = []
+    for name in sorted(set(first["bench"]) | set(second["bench"])):
+        a, b = first["bench"].get(name), second["bench"].get(name)
+        if a is None or b is None:
+            diffs.append("%s: only in run %d" % (name, 1 if b is None else 2))
+        elif (a["iterations"], a["total_ns"]) != (b["iterations"], b["total_ns"]):
+            diffs.append("%s: %d iterations %d ns, then %d iterations %d ns"
+                         % (name, a["iterations"], a["total_ns"], b["iterations"], b["total_ns"]))
+    if (first["skipped"], first["failed"], first["done"]) != \
+            (second["skipped"], second["failed"], second["done"]):
+        diffs.append("skips, failures or completion differ between the runs")
+    if not first["done"]:
+        diffs.append("the runs did not finish")
+    return {"kernel": kernel, "identical": not diffs, "benchmarks": len(first["bench"]),
+            "differences": diffs}

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks of the harness's comparison rules (no QEMU needed): parsing, the
 refusal of runs whose iteration counts or modes differ, medians, status
-thresholds, and that the SVG is well-formed XML. Ends `N passed, N failed`."""
+thresholds, the icount repeat check, and that the SVG is well-formed XML.
+Ends `N passed, N failed`."""
 import os
 import sys
 import tempfile
@@ -9,7 +10,8 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
-from results import combine_runs, compare, parse_output, status_of  # noqa: E402
+from results import (combine_runs, compare, parse_output, repeat_check,  # noqa: E402
+                     status_of)
 
 OUT_A = """c\x1b[2JBENCH_MODE full
 BENCH getpid 1000 500000 500.0
@@ -57,6 +59,14 @@ rows, refusals = compare(ref, quick, ["full"], ["quick"])
 check("different modes are never compared", rows == {} and "quick" in refusals[0])
 check("status thresholds", [status_of(x) for x in (0.9, 0.95, 1.0, 1.1, 1.11)] ==
       ["faster", "OK", "OK", "marginal", "regression"])
+
+same = repeat_check("balanced", {"balanced": [a, parse_output(OUT_A)]})
+check("repeat check: identical output passes", same["identical"] and same["benchmarks"] == 2)
+diff = repeat_check("balanced", {"balanced": [a, b]})
+check("repeat check: one changed figure fails and is named",
+      diff["identical"] is False and any(d.startswith("getpid:") for d in diff["differences"]))
+check("repeat check: a single run is no proof",
+      repeat_check("balanced", {"balanced": [a]})["identical"] is None)
 
 data = {"kernels": ["linux", "balanced"], "order": ["getpid", "mmap_fault"],
         "compare": {"balanced": {"rows": compare(ref, oth, ["full"], ["full"])[0]}}}
