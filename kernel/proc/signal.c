@@ -287,9 +287,12 @@ SYSCALL_DEFINE(128, rt_sigtimedwait)
 			deadline = 1;
 	}
 	struct task *t = current;
-	/* The waited-for signals must not interrupt the wait itself. */
+	/*
+	 * As Linux does, the waited-for signals are unblocked while waiting, so
+	 * that sending one wakes the task; the wait takes it before delivery.
+	 */
 	sigset_t old_blocked = t->blocked;
-	t->blocked = (t->blocked | set) & ~UNBLOCKABLE;
+	t->blocked &= ~set;
 	struct sigwait_arg arg = {t, set};
 	int r = 0;
 	if (!sigwait_ready(&arg))
