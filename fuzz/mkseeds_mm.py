@@ -103,6 +103,7 @@ class Seed:
 
 # madvise advice indexes (fm_advice[] in mm_run.c)
 DONTNEED, HUGEPAGE, NOHUGEPAGE, WILLNEED, REMOVE, DONTFORK, DOFORK = range(7)
+WIPEONFORK, KEEPONFORK = 10, 11
 
 
 def seeds():
@@ -133,6 +134,14 @@ def seeds():
     d.read(1, at_byte(0, 0, 1)).madvise(1, at(0, 2), pages(2), DONTFORK).fork(1, 3)
     d.read(3, at_byte(0, 2, 0)).read(3, at_byte(0, 4, 0))
     s["shared_anon_remove_dontfork"] = d
+
+    w = Seed()
+    w.mmap(1, 0, pages(6), R | W).touch(1, at_byte(0, 0, 3), 6).mmap(1, 1, pages(2), R | W, shared=True)
+    w.madvise(1, at(0, 2), pages(2), WIPEONFORK).madvise(1, at(1, 0), pages(1), WIPEONFORK)
+    w.fork(1, 2).read(2, at_byte(0, 2, 3)).read(2, at_byte(0, 0, 3)).write(2, at_byte(0, 3, 3), 7)
+    w.read(1, at_byte(0, 3, 3)).fork(2, 3).read(3, at_byte(0, 3, 3))
+    w.madvise(1, at(0, 0), pages(6), KEEPONFORK).fork(1, 4).read(4, at_byte(0, 2, 3))
+    s["wipeonfork_keeponfork"] = w
 
     e = Seed()
     e.mmap(1, 0, pages(4), R | W).write(1, at_byte(0, 3, 9), 99)

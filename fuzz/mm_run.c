@@ -5,7 +5,7 @@
  * addresses of later operations are derived, so most operations hit live
  * mappings, their edges and the pages just past them. Each operation runs
  * on mmcore and on the model; then the outcome, every byte read, the VMA
- * layout (per page: protection, backing, file offset, dontfork) and
+ * layout (per page: protection, backing, file offset, dontfork, wipeonfork) and
  * mm_check() must agree.
  *
  * Allocation failures are injected by sim_fail_countdown. While one is
@@ -130,6 +130,9 @@ static void fm_check_piece(unsigned pid, const struct model_seg *s, const struct
 	FM_EXPECT(!!(v->flags & VM_DONTFORK) == s->dontfork,
 		  "pid %u: VMA at %#llx dontfork=%d, model %d", pid, (unsigned long long)at,
 		  !!(v->flags & VM_DONTFORK), s->dontfork);
+	FM_EXPECT(!!(v->flags & VM_WIPEONFORK) == s->wipeonfork,
+		  "pid %u: VMA at %#llx wipeonfork=%d, model %d", pid, (unsigned long long)at,
+		  !!(v->flags & VM_WIPEONFORK), s->wipeonfork);
 	if (s->obj < 0) {
 		FM_EXPECT(v->file == NULL, "pid %u: anonymous private memory at %#llx has a file",
 			  pid, (unsigned long long)at);
@@ -170,7 +173,11 @@ static void fm_check_layout(unsigned i)
 		  i + 1, (unsigned long long)real, (unsigned long long)model);
 }
 
-/* After a failure for want of memory: keep of the model only what mmcore still maps. */
+/*
+ * After a failure for want of memory: keep of the model only what mmcore
+ * still maps; with prot, adopt its protections, with dontfork its fork
+ * flags (dontfork, wipeonfork), which a failed call may have half set.
+ */
 static void fm_resync(struct fm_proc *p, bool prot, bool dontfork)
 {
 	for (unsigned k = 0; k < p->mp.nsegs; k++) {
@@ -188,6 +195,8 @@ static void fm_resync(struct fm_proc *p, bool prot, bool dontfork)
 				model_set_prot(&p->mp, pos, stop, vma_prot(v));
 			if (dontfork && !!(v->flags & VM_DONTFORK) != s.dontfork)
 				model_set_dontfork(&p->mp, pos, stop, !!(v->flags & VM_DONTFORK));
+			if (dontfork && !!(v->flags & VM_WIPEONFORK) != s.wipeonfork)
+				model_set_wipeonfork(&p->mp, pos, stop, !!(v->flags & VM_WIPEONFORK));
 			pos = stop;
 		}
 	}
@@ -565,6 +574,7 @@ static const struct {
 	{MM_MADV_REMOVE, "remove"}, {MM_MADV_DONTFORK, "dontfork"},
 	{MM_MADV_DOFORK, "dofork"}, {MM_MADV_NORMAL, NULL}, {MM_MADV_FREE, NULL},
 	{77, NULL}, /* not an advice: EINVAL */
+	{MM_MADV_WIPEONFORK, NULL}, {MM_MADV_KEEPONFORK, NULL}, /* not in the trace language */
 };
 
 static void op_madvise(struct fuzz_input *in, unsigned pid)
@@ -605,7 +615,8 @@ static int model_mremap(struct fm_proc *p, uint64_t addr, uint64_t old_len, uint
 		return -MM_EINVAL;
 	if ((flags & MM_MREMAP_FIXED) && !(flags & MM_MREMAP_MAYMOVE))
 		return -MM_EINVAL;
-	if ((flags & MM_MREMAP_DONTUNMAP) && (!(flags & MM_MREMAP_MAYMOVE) || old_len != new_len))
+	/* Linux >= 6.17 compares the page-rounded lengths (6.1 the raw ones). */
+	if ((flags & MM_MREMAP_DONTUNMAP) && (!(flags & MM_MREMAP_MAYMOVE) || ol != nl))
 		return -MM_EINVAL;
 	if (addr & (PAGE_SIZE - 1) || old_len > USER_VA_END || new_len > USER_VA_END || new_len == 0)
 		return -MM_EINVAL;

@@ -13,6 +13,8 @@
 #define MADV_REMOVE 9
 #define MADV_DONTFORK 10
 #define MADV_DOFORK 11
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
 #define E_INVAL 22
 #define E_ACCES 13
 #define E_NOMEM 12
@@ -231,6 +233,8 @@ void model_proc_fork(struct model_proc *child, const struct model_proc *parent)
 		if (s->dontfork)
 			continue;
 		model_map(child, s);
+		if (s->wipeonfork)
+			continue; /* the child starts with the range empty */
 		for (struct model_page *pg = parent->priv; pg; pg = pg->next)
 			if (pg->key >= s->start && pg->key < s->end)
 				memcpy(page_add(&child->priv, pg->key)->data, pg->data, MODEL_PAGE);
@@ -306,6 +310,17 @@ void model_set_dontfork(struct model_proc *p, uint64_t start, uint64_t end, bool
 	(void)seg_walk(p, start, end, false, set_dontfork_fn, &on);
 }
 
+static int set_wipeonfork_fn(struct model_seg *s, void *ctx)
+{
+	s->wipeonfork = *(bool *)ctx;
+	return 0;
+}
+
+void model_set_wipeonfork(struct model_proc *p, uint64_t start, uint64_t end, bool on)
+{
+	(void)seg_walk(p, start, end, false, set_wipeonfork_fn, &on);
+}
+
 struct madv_ctx {
 	struct model *m;
 	struct model_proc *p;
@@ -320,6 +335,14 @@ static int madvise_fn(struct model_seg *s, void *arg)
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
 		s->dontfork = c->advice == MADV_DONTFORK;
+		return 0;
+	case MADV_WIPEONFORK:
+		if (s->obj >= 0)
+			return -E_INVAL; /* private anonymous memory only */
+		s->wipeonfork = true;
+		return 0;
+	case MADV_KEEPONFORK:
+		s->wipeonfork = false;
 		return 0;
 	case MADV_REMOVE:
 		if (s->obj < 0)

@@ -49,6 +49,7 @@ struct model_seg {
 	int obj;               /* -1: anonymous private memory */
 	uint64_t off;          /* byte offset of `start` in the object */
 	bool dontfork;
+	bool wipeonfork;       /* a fork child gets this range empty */
 };
 
 struct model_proc {
@@ -70,7 +71,7 @@ void model_obj_release(struct model *m, int i);
 
 void model_proc_init(struct model_proc *p);
 void model_proc_clear(struct model_proc *p);
-/* child := fork(parent): segments without dontfork and their private pages. */
+/* child := fork(parent): segments without dontfork, their private pages unless wipeonfork. */
 void model_proc_fork(struct model_proc *child, const struct model_proc *parent);
 
 /* The segment holding va, or NULL. */
@@ -93,7 +94,8 @@ int model_mprotect(struct model_proc *p, uint64_t start, uint64_t end, int prot)
 /*
  * madvise semantics on [start, end) for the advice numbers of mm.h.
  * Returns 0 or -errno as Linux does (ENOMEM for holes, after applying the
- * advice to every mapped part; EINVAL/EACCES for REMOVE where it is refused).
+ * advice to every mapped part; EINVAL/EACCES for REMOVE where it is refused,
+ * EINVAL for WIPEONFORK on anything but private anonymous memory).
  */
 int model_madvise(struct model *m, struct model_proc *p, uint64_t start, uint64_t end,
 		  int advice);
@@ -115,5 +117,7 @@ enum model_outcome model_access(struct model *m, struct model_proc *p, uint64_t 
 void model_set_prot(struct model_proc *p, uint64_t start, uint64_t end, int prot);
 /* Set or clear dontfork on [start, end). */
 void model_set_dontfork(struct model_proc *p, uint64_t start, uint64_t end, bool on);
+/* Set or clear wipeonfork on [start, end). */
+void model_set_wipeonfork(struct model_proc *p, uint64_t start, uint64_t end, bool on);
 
 #endif
