@@ -1,14 +1,13 @@
 /*
  * syscalls/sys_misc.c - the small calls C libraries make at start-up and
- * programs make now and then: uname, getrandom, arch_prctl (FS base),
+ * programs make now and then: getrandom, arch_prctl (FS base),
  * set_tid_address, robust lists, rseq (absent), resource limits, sysinfo,
- * prctl names, scheduling queries, getrusage and reboot.
+ * prctl names, scheduling queries and getrusage (uname is sys_uts.c, reboot
+ * sys_reboot.c).
  */
-#include "kernel/acpi.h"
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/kstring.h"
-#include "kernel/panic.h"
 #include "kernel/physmem.h"
 #include "kernel/random.h"
 #include "kernel/syscall.h"
@@ -19,29 +18,6 @@
 #include "mmcore/mm.h"
 
 #define MSR_FS_BASE 0xc0000100u
-
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-static void uts_field(char *dst, const char *src)
-{
-	size_t n = strlen(src);
-	memcpy(dst, src, n + 1);
-}
-
-SYSCALL_DEFINE(63, uname)
-{
-	static struct utsname u;
-	memset(&u, 0, sizeof(u));
-	uts_field(u.sysname, "Linux");
-	uts_field(u.nodename, "mmkernel");
-	uts_field(u.release, "6.1.0-mmkernel");
-	uts_field(u.version, "#1 SMP");
-	uts_field(u.machine, "x86_64");
-	uts_field(u.domainname, "(none)");
-	return copy_to_user(a0, &u, sizeof(u)) ? -EFAULT : 0;
-}
 
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
@@ -269,33 +245,4 @@ SYSCALL_DEFINE(98, getrusage)
 	if (who == RUSAGE_CHILDREN)
 		return rusage_put(a1, t->cutime_ticks, t->cstime_ticks) ? -EFAULT : 0;
 	return -EINVAL;
-}
-
-#define REBOOT_MAGIC1 0xfee1dead
-#define REBOOT_MAGIC2 672274793
-#define RB_AUTOBOOT 0x01234567
-#define RB_HALT 0xcdef0123
-#define RB_POWER_OFF 0x4321fedc
-#define RB_ENABLE_CAD 0x89abcdef
-#define RB_DISABLE_CAD 0
-
-SYSCALL_DEFINE(169, reboot)
-{
-	if ((uint32_t)a0 != REBOOT_MAGIC1 || (uint32_t)a1 != REBOOT_MAGIC2)
-		return -EINVAL;
-	if (current->euid != 0)
-		return -EPERM;
-	switch ((uint32_t)a2) {
-	case RB_POWER_OFF:
-	case RB_HALT:
-		acpi_poweroff();
-		panic("reboot: ACPI power-off did not happen");
-	case RB_AUTOBOOT:
-		machine_reset();
-	case RB_ENABLE_CAD:
-	case RB_DISABLE_CAD:
-		return 0;
-	default:
-		return -EINVAL;
-	}
 }
