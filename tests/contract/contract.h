@@ -10,6 +10,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -48,6 +49,20 @@ static inline const char *errname(int e)
     case ECHILD: return "ECHILD";
     case ESRCH: return "ESRCH";
     case EINTR: return "EINTR";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case ELOOP: return "ELOOP";
+    case ENXIO: return "ENXIO";
+    case ENOTTY: return "ENOTTY";
+    case EPIPE: return "EPIPE";
+    case ESPIPE: return "ESPIPE";
+    case EOVERFLOW: return "EOVERFLOW";
+    case ENOSYS: return "ENOSYS";
+    case EMFILE: return "EMFILE";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case EIO: return "EIO";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
     default: return "E?";
     }
 }
@@ -145,6 +160,41 @@ static inline char *free_range(size_t len)
         return NULL;
     munmap(p, len);
     return p;
+}
+
+/* Read a whole small file (a /proc file) into buf, NUL-terminated; returns
+ * its length or -errno when it cannot be opened. */
+static inline long slurp(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    long n = 0, r;
+
+    if (fd < 0)
+        return -errno;
+    while (n < (long)size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
+        n += r;
+    close(fd);
+    buf[n] = 0;
+    return n;
+}
+
+/* The number after "key" in a /proc status-style file (kB for sizes), or -1. */
+static inline long proc_field(const char *path, const char *key)
+{
+    static char buf[16384];
+    size_t klen = strlen(key);
+
+    if (slurp(path, buf, sizeof(buf)) < 0)
+        return -1;
+    for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, key, klen) && l[klen] == ':') {
+            long v = 0;
+            for (char *c = l + klen + 1; *c && *c != '\n'; c++)
+                if (*c >= '0' && *c <= '9')
+                    v = v * 10 + (*c - '0');
+            return v;
+        }
+    return -1;
 }
 
 #endif
