@@ -12,6 +12,7 @@
 /* The entry called name (len bytes) in dir, or NULL. */
 struct dirent_node *dir_find(struct inode *dir, const char *name, uint64_t len)
 {
+	pseudo_refresh(dir); /* a generated directory (/proc) lists what exists now */
 	for (struct dirent_node *de = dir->dir.head; de; de = de->next)
 		if (de->len == len && !memcmp(de->name, name, len))
 			return de;
@@ -110,6 +111,8 @@ int dir_create(struct inode *dir, const char *name, uint64_t len, uint32_t mode,
 	int err;
 	if (dir->nlink == 0)
 		return -ENOENT; /* a removed directory takes no new entries */
+	if (dir->pseudo)
+		return -EACCES; /* procfs and sysfs make their own entries */
 	if (dir_find(dir, name, len))
 		return -EEXIST;
 	ino = inode_alloc(dir->dev, mode);

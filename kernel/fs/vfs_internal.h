@@ -105,12 +105,22 @@ int pipe_create(unsigned flags, struct file **rd, struct file **wr);
 int fifo_open(struct inode *ino, unsigned flags, struct file **out);
 
 /* mount.c */
-/* A new empty root of a tmpfs/ramfs/devtmpfs instance. 0 and *out (a reference), or -ENODEV/-ENOMEM. */
+/* A new empty root of a tmpfs/ramfs/devtmpfs/proc/sysfs instance. 0 and *out (a reference), or -ENODEV/-ENOMEM. */
 int vfs_fs_create(const char *type, struct inode **out);
 /* Mount root (its reference moves to the mount) on directory dir. 0 or -errno. */
 int vfs_mount(struct inode *dir, struct inode *root);
-/* Undo the mount whose root is root. 0, -EINVAL or -EBUSY. */
-int vfs_umount(struct inode *root);
+/* Record the source, MS_* flags and options (may be NULL) root was mounted with. 0 or -EINVAL. */
+int vfs_mount_set(struct inode *root, const char *source, unsigned long flags, const char *data);
+/* Undo the mount whose root is root (detach: even while in use). 0, -EINVAL or -EBUSY. */
+int vfs_umount(struct inode *root, bool detach);
+/* statfs: the f_type magic and ST_* flags of the file system holding ino. */
+void vfs_statfs_info(const struct inode *ino, int64_t *magic, int64_t *flags);
+
+/* procfs.c: generated trees (procfs, sysfs), see procfs.h */
+/* Bring a generated directory's entries up to date (no-op for other inodes). */
+void pseudo_refresh(struct inode *dir);
+/* Operations to open the generated file ino with flags: 0 and *ops, or -EACCES. */
+int pseudo_open_ops(struct inode *ino, unsigned flags, const struct file_ops **ops);
 
 /* cpio.c */
 /* Unpack a newc archive into root. 0 or -EINVAL (malformed; what came before stays). */

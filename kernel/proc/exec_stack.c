@@ -136,6 +136,7 @@ int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], cons
 		return -ENOMEM;
 	err = strings_put(&p, argv, ptrs);
 	ptrs[argc] = 0;
+	uint64_t args_end = p;
 	if (!err)
 		err = strings_put(&p, envp, ptrs + argc + 1);
 	ptrs[argc + 1 + envc] = 0;
@@ -161,5 +162,9 @@ int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], cons
 	if (err)
 		return err == -EFAULT ? -ENOMEM : err;
 	*sp_out = sp;
+	current->start_stack = sp;
+	current->arg_start = area;
+	current->arg_end = current->env_start = args_end;
+	current->env_end = fn_addr;
 	return 0;
 }

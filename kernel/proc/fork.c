@@ -57,6 +57,9 @@ static void clone_inherit(struct task *c, const struct task *p)
 	c->altstack_size = p->altstack_size;
 	memcpy(c->rlimits, p->rlimits, sizeof(c->rlimits));
 	memcpy(c->comm, p->comm, sizeof(c->comm));
+	c->start_stack = p->start_stack;
+	c->arg_start = p->arg_start; c->arg_end = p->arg_end;
+	c->env_start = p->env_start; c->env_end = p->env_end;
 	c->fs_base = p->fs_base;
 	c->exe = p->exe;
 	if (c->exe)

@@ -19,6 +19,8 @@
 #define DT_SOCK 12
 
 #define MS_REMOUNT 32
+#define MS_MGC_MSK 0xffff0000ul
+#define MS_MGC_VAL 0xc0ed0000ul /* the old magic in the high bits: dropped, as Linux */
 #define MS_BIND 4096
 #define MS_MOVE 8192
 
@@ -94,6 +96,7 @@ static long dir_read(struct file *f, uint64_t ubuf, uint64_t size)
 	struct inode *dir = f->inode;
 	uint64_t used = 0;
 	long err = 0;
+	pseudo_refresh(dir); /* /proc lists the tasks alive now */
 	if (f->pos == 0 && dirent_emit(ubuf, size, &used, dir->ino, 1, S_IFDIR, ".", 1, &err))
 		f->pos = 1;
 	if (f->pos == 1 && !err) {
@@ -138,14 +141,23 @@ SYSCALL_DEFINE(217, getdents64)
 SYSCALL_DEFINE(79, getcwd)
 {
 	struct task *t = current_task();
+	uint64_t cap;
 	char *buf;
 	long n;
 	if (!t || !t->fs)
 		return -ENOENT;
-	buf = kmalloc(VFS_PATH_MAX);
+	/*
+	 * The buffer is sized by what the caller can take (at most a path's
+	 * maximum): kmalloc zeroes it and the heap poisons it when freed, so a
+	 * 4 KiB buffer for a short path would cost more than the walk itself.
+	 */
+	cap = a1 < VFS_PATH_MAX ? a1 : VFS_PATH_MAX;
+	buf = kmalloc(cap < 2 ? 2 : cap);
 	if (!buf)
 		return -ENOMEM;
-	n = vfs_path_of(t->fs->cwd, buf, VFS_PATH_MAX);
+	n = vfs_path_of(t->fs->cwd, buf, cap);
+	if (n == -ENAMETOOLONG && cap < VFS_PATH_MAX)
+		n = -ERANGE; /* it would fit a bigger buffer */
 	if (n >= 0 && (uint64_t)n + 1 > a1)
 		n = -ERANGE;
 	if (n >= 0)
@@ -231,42 +243,99 @@ static long fstype_get(uint64_t utype, char *buf, uint64_t len)
 	return n < 0 ? n : 0;
 }
 
+#define MOUNT_DATA_MAX 4096 /* Linux copies one page of options */
+#define MOUNT_SOURCE_MAX 64
+
 /*
- * mount(2) for the in-memory file systems: tmpfs, ramfs and devtmpfs get a
- * fresh instance on the target; a remount changes nothing (there are no
- * options to change). Others (proc, sysfs, ...) are not there: ENODEV.
+ * The source name and option string of a mount: "none" when no source was
+ * given (as Linux shows it), NULL data when none. 0 or -EFAULT.
+ */
+static long mount_args_get(uint64_t usource, uint64_t udata, char *source, char **data)
+{
+	long n = 0;
+	*data = NULL;
+	memcpy(source, "none", 5);
+	if (usource) {
+		n = strncpy_from_user(source, usource, MOUNT_SOURCE_MAX);
+		if (n == -ENAMETOOLONG) {
+			source[MOUNT_SOURCE_MAX - 1] = 0;
+			n = 0;
+		}
+		if (n < 0)
+			return n;
+	}
+	if (!udata)
+		return 0;
+	*data = kmalloc(MOUNT_DATA_MAX);
+	if (!*data)
+		return -ENOMEM;
+	n = strncpy_from_user(*data, udata, MOUNT_DATA_MAX);
+	if (n == -ENAMETOOLONG) {
+		(*data)[MOUNT_DATA_MAX - 1] = 0;
+		n = 0;
+	}
+	return n < 0 ? n : 0;
+}
+
+/* A new instance of type mounted on dir with source, flags and options. 0 or -errno. */
+static long mount_new(struct inode *dir, uint64_t utype, const char *source, uint64_t flags,
+		      const char *data)
+{
+	char type[32];
+	struct inode *root;
+	long err = fstype_get(utype, type, sizeof(type));
+	if (!err)
+		err = vfs_fs_create(type, &root);
+	if (err)
+		return err;
+	err = vfs_mount(dir, root);
+	if (err) {
+		root->nlink = 0;
+		inode_put(root);
+		return err;
+	}
+	err = vfs_mount_set(root, source, flags, data);
+	if (err)
+		vfs_umount(root, true);
+	return err;
+}
+
+/*
+ * mount(2) for the in-memory file systems (tmpfs, ramfs, devtmpfs, proc,
+ * sysfs): a fresh instance on the target, remembered with its source,
+ * flags and options for /proc/mounts and statfs. MS_REMOUNT changes the
+ * flags of the mount at the target. Bind and move mounts are not there.
  */
 SYSCALL_DEFINE(165, mount)
 {
 	struct task *t = current_task();
-	struct inode *dir, *root;
-	char type[32];
+	struct inode *dir;
+	char source[MOUNT_SOURCE_MAX], *data;
 	long err;
 	if (t && t->euid != 0)
 		return -EPERM;
+	if ((a3 & MS_MGC_MSK) == MS_MGC_VAL)
+		a3 &= ~(uint64_t)MS_MGC_MSK;
 	err = path_dir(a1, &dir);
 	if (err)
 		return err;
-	if (a3 & MS_REMOUNT) {
-		inode_put(dir);
-		return 0;
-	}
-	if (a3 & (MS_BIND | MS_MOVE))
+	err = mount_args_get(a0, a4, source, &data);
+	if (!err && (a3 & MS_REMOUNT))
+		err = dir->covers ? vfs_mount_set(dir, NULL, a3 & ~(uint64_t)MS_REMOUNT, NULL)
+				  : (dir == vfs_root ? 0 : -EINVAL);
+	else if (!err && (a3 & (MS_BIND | MS_MOVE)))
 		err = -EINVAL;
-	else
-		err = fstype_get(a2, type, sizeof(type));
-	if (!err)
-		err = vfs_fs_create(type, &root);
-	if (!err) {
-		err = vfs_mount(dir, root);
-		if (err) {
-			root->nlink = 0;
-			inode_put(root);
-		}
-	}
+	else if (!err)
+		err = mount_new(dir, a2, source, a3, data);
+	kfree(data);
 	inode_put(dir);
 	return err;
 }
+
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
 
 SYSCALL_DEFINE(166, umount2)
 {
@@ -275,12 +344,16 @@ SYSCALL_DEFINE(166, umount2)
 	long err;
 	if (t && t->euid != 0)
 		return -EPERM;
-	if (a1 & ~0xfull)
+	if (a1 & ~(uint64_t)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
-	err = path_dir(a0, &root);
+	if ((a1 & MNT_EXPIRE) && (a1 & (MNT_FORCE | MNT_DETACH)))
+		return -EINVAL;
+	err = user_path_inode(AT_FDCWD, a0,
+			      LOOKUP_DIRECTORY | (a1 & UMOUNT_NOFOLLOW ? 0 : LOOKUP_FOLLOW), false,
+			      &root);
 	if (err)
 		return err;
-	err = root->covers ? vfs_umount(root) : -EINVAL;
+	err = root->covers ? vfs_umount(root, a1 & MNT_DETACH) : -EINVAL;
 	inode_put(root);
 	return err;
 }

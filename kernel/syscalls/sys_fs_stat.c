@@ -251,13 +251,12 @@ struct statfs_user {
 	int64_t f_spare[4];
 };
 
-#define TMPFS_MAGIC 0x01021994
-
+/* statfs: the file system's magic (TMPFS_MAGIC, PROC_SUPER_MAGIC, ...) and mount flags. */
 static long statfs_to_user(struct inode *ino, uint64_t ubuf)
 {
 	struct statfs_user sf;
 	memset(&sf, 0, sizeof(sf));
-	sf.f_type = TMPFS_MAGIC;
+	vfs_statfs_info(ino, &sf.f_type, &sf.f_flags);
 	sf.f_bsize = 4096;
 	sf.f_namelen = VFS_NAME_MAX;
 	sf.f_frsize = 4096;

@@ -97,6 +97,8 @@ struct task {
 
 	struct rlimit64 rlimits[RLIM_NLIMITS];
 	char comm[16];
+	/* Where exec put argv and envp strings on the stack (/proc/PID/cmdline, environ, stat). */
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
 
 	uint64_t fs_base;           /* user FS base (arch_prctl) */
 	uint64_t set_child_tid, clear_child_tid;

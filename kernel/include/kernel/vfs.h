@@ -81,6 +81,7 @@
 struct inode;
 struct file;
 struct waitq;
+struct pseudo_node;
 
 /*
  * Where the bytes of a read or write come from or go to: a kernel buffer
@@ -135,6 +136,8 @@ struct inode {
 	struct inode *parent;  /* directories: the directory holding it */
 	struct inode *mounted; /* a directory covered by a mount: that file system's root */
 	struct inode *covers;  /* root of a mounted file system: the directory it covers */
+	const struct pseudo_node *pseudo; /* procfs/sysfs: how it is generated (fs/procfs.h) */
+	long pseudo_arg;                  /* the generator's argument (a pid, a descriptor) */
 	union {
 		struct {
 			struct dirent_node *head;
