@@ -67,6 +67,13 @@ enum fault_result do_file_fault(struct fault *f)
 	struct page *cache;
 	int err;
 
+	/*
+	 * Linux's do_cow_fault prepares the anon_vma before it asks the file
+	 * for the page, so a private write past the end keeps it even though
+	 * it ends in SIGBUS (and the VMA then merges as one with anon pages).
+	 */
+	if (f->write && vma_is_private(f->vma))
+		mm_anon_id_ensure(f->vma);
 	if (index >= ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT)
 		return FAULT_SIGBUS;
 	err = file->ops->get_page(file, index, &cache);
