@@ -45,13 +45,27 @@ def u64_type():
 
 
 def var(name):
-    """The value of a kernel variable, global or file-static (first found)."""
+    """The value of a kernel variable, global or file-static (first found).
+
+    Link-time optimisation renames file-static variables in the symbol
+    table (NAME.lto_priv.N) and can leave their debug entry without a
+    location; the value is then read at the renamed symbol's address with
+    the type the debug information gives."""
     sym = gdb.lookup_global_symbol(name)
     if sym is None:
         sym = gdb.lookup_static_symbol(name)
     if sym is None:
         raise MmError("no variable %s in the kernel's debug information" % name)
-    return sym.value()
+    value = sym.value()
+    if not value.is_optimized_out:
+        return value
+    for n in range(4):
+        try:
+            addr = gdb.parse_and_eval("&'%s.lto_priv.%d'" % (name, n))
+        except gdb.error:
+            continue
+        return addr.cast(sym.type.pointer()).dereference()
+    raise MmError("%s is optimized out of the debug information" % name)
 
 
 def to_int(value):
