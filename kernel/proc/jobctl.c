@@ -96,10 +96,16 @@ int jobctl_get_pgrp(struct jobctl_tty *tty)
 	return tty->pgrp;
 }
 
-static bool pgrp_in_session(int pgrp, int sid)
+/*
+ * Whether process group pgrp has a member (in session sid, or anywhere
+ * when sid is 0). Zombies count: a group lives until its last member is
+ * reaped, as in Linux, so a pipeline whose first command already exited
+ * still has its group.
+ */
+static bool pgrp_has_member(int pgrp, int sid)
 {
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->pgid == pgrp && t->sid == sid && t->state != TASK_ZOMBIE)
+		if (t->pgid == pgrp && t->pid > 0 && (!sid || t->sid == sid))
 			return true;
 	return false;
 }
@@ -114,13 +120,9 @@ int jobctl_set_pgrp(struct jobctl_tty *tty, int pgrp)
 		return err;
 	if (pgrp < 0)
 		return -EINVAL;
-	bool exists = false;
-	for (struct task *o = task_first(); o; o = o->all_next)
-		if (o->pgid == pgrp && o->state != TASK_ZOMBIE)
-			exists = true;
-	if (!exists)
+	if (!pgrp_has_member(pgrp, 0))
 		return -ESRCH;
-	if (!pgrp_in_session(pgrp, t->sid))
+	if (!pgrp_has_member(pgrp, t->sid))
 		return -EPERM;
 	tty->pgrp = pgrp;
 	return 0;

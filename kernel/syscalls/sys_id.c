@@ -13,10 +13,11 @@ SYSCALL_DEFINE(39, getpid) { return current->tgid; }
 SYSCALL_DEFINE(186, gettid) { return current->pid; }
 SYSCALL_DEFINE(110, getppid) { return current->parent ? current->parent->tgid : 0; }
 
+/* Zombies count: a group lives until its last member is reaped (Linux). */
 static bool pgrp_exists_in_session(int pgid, int sid)
 {
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->pgid == pgid && t->sid == sid && t->state != TASK_ZOMBIE)
+		if (t->pgid == pgid && t->sid == sid)
 			return true;
 	return false;
 }
