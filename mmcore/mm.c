@@ -191,8 +191,43 @@ uint64_t mm_anon_id_new(void)
 	return ++mm_anon_id_counter;
 }
 
+/*
+ * Linux's anon_vma_compatible: a next to b, same file and contiguous
+ * pgoff, flags equal but for the protection bits mprotect changes.
+ */
+static bool anon_id_compatible(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->file == b->file &&
+	       !((a->flags ^ b->flags) & ~VM_PROT_MASK) &&
+	       b->pgoff == a->pgoff + ((b->start - a->start) >> PAGE_SHIFT);
+}
+
+/* A neighbour's anon_id v may share (reusable_anon_vma: not one a fork chained), or 0. */
+static uint64_t anon_id_reusable(const struct vma *near, const struct vma *a, const struct vma *b)
+{
+	if (!near || !near->anon_id || (near->flags & VM_ANON_CHAINED))
+		return 0;
+	return anon_id_compatible(a, b) ? near->anon_id : 0;
+}
+
+/*
+ * As Linux's anon_vma_prepare: reuse the anon_vma of the VMA after, then
+ * of the one before, when they could have been one VMA but for their
+ * protection (find_mergeable_anon_vma); so an mprotect that later makes
+ * them alike can merge them. Else a fresh identity.
+ */
 void mm_anon_id_ensure(struct vma *v)
 {
+	struct vma *next, *prev;
+
+	if (v->anon_id)
+		return;
+	next = vma_next(v);
+	v->anon_id = anon_id_reusable(next, v, next);
+	if (v->anon_id)
+		return;
+	prev = vma_prev(v);
+	v->anon_id = anon_id_reusable(prev, prev, v);
 	if (!v->anon_id)
 		v->anon_id = mm_anon_id_new();
 }

@@ -14,10 +14,17 @@ static uint32_t mprotect_newflags(const struct vma *v, int prot)
 	uint32_t old = v->flags;
 	uint32_t nf = (old & ~VM_PROT_MASK) | mm_prot_to_vmflags(prot);
 
-	/* Private memory turning writable is charged now; it stays charged. */
+	/*
+	 * Private memory turning writable is charged now. It stays charged
+	 * once it has anonymous memory; anonymous memory without any (no
+	 * anon_vma) is uncharged again when it stops being writable, so it
+	 * can merge with never-writable neighbours.
+	 */
 	if ((nf & VM_WRITE) &&
 	    !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
 		nf |= VM_ACCOUNT;
+	else if (!(nf & VM_WRITE) && (old & VM_ACCOUNT) && !v->file && !v->anon_id)
+		nf &= ~VM_ACCOUNT;
 	return nf;
 }
 

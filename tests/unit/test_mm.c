@@ -156,12 +156,22 @@ Test(mm, mprotect_split_merge_and_account)
 	cr_expect_eq(mm_vma_count(mm), 1, "mprotect back re-merges");
 	cr_expect_eq(mt_write(mm, a + 4096, 2), FAULT_OK);
 
-	/* Read-only private: no VM_ACCOUNT until it turns writable; it then stays. */
+	/*
+	 * Read-only private: no VM_ACCOUNT until it turns writable; turned
+	 * read-only again with no anonymous page yet, it is uncharged (Linux's
+	 * mprotect_fixup) and merges back.
+	 */
 	cr_assert_eq(do_mmap(mm, 0x30000000, 2 * 4096, MM_PROT_READ, ANON, &b), 0);
 	cr_expect(!(flags_at(mm, b) & VM_ACCOUNT));
 	cr_assert_eq(mm_mprotect(mm, b, 4096, RW), 0);
 	cr_expect(flags_at(mm, b) & VM_ACCOUNT);
 	cr_expect_eq(mm_vma_count(mm), 3);
+	cr_assert_eq(mm_mprotect(mm, b, 4096, MM_PROT_READ), 0);
+	cr_expect(!(flags_at(mm, b) & VM_ACCOUNT));
+	cr_expect_eq(mm_vma_count(mm), 2, "uncharged halves merge again");
+	/* With an anonymous page the charge stays and keeps the halves apart. */
+	cr_assert_eq(mm_mprotect(mm, b, 4096, RW), 0);
+	cr_assert_eq(mt_write(mm, b, 3), FAULT_OK);
 	cr_assert_eq(mm_mprotect(mm, b, 4096, MM_PROT_READ), 0);
 	cr_expect(flags_at(mm, b) & VM_ACCOUNT);
 	cr_expect_eq(mm_vma_count(mm), 3, "VM_ACCOUNT keeps the halves apart");
