@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #include "kernel/kstring.h"
 #include "kernel/time.h"
+#include "kernel/uaccess.h"
 #include "vfs_internal.h"
 
 static long null_read(struct file *f, struct iobuf *b, uint64_t len, uint64_t *pos)
@@ -40,9 +41,23 @@ static void gen_zero(uint8_t *chunk, unsigned n)
 	memset(chunk, 0, n);
 }
 
+/*
+ * Zeroes go straight into the user's buffer (rep stosb through clear_user,
+ * as Linux's read_zero), a page at a time so a fault reports the bytes
+ * already cleared; kernel buffers are filled in place.
+ */
 static long zero_read(struct file *f, struct iobuf *b, uint64_t len, uint64_t *pos)
 {
-	return fill_read(b, len, gen_zero);
+	uint64_t done = 0;
+	if (!b->user)
+		return fill_read(b, len, gen_zero);
+	while (done < len) {
+		uint64_t n = len - done < 4096 ? len - done : 4096;
+		if (clear_user(b->uaddr + done, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
 }
 
 static long full_write(struct file *f, struct iobuf *b, uint64_t len, uint64_t *pos)
