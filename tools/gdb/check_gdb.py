@@ -43,7 +43,7 @@ def main():
             print("check_gdb: QEMU's gdb stub did not come up")
             return 1
         env = dict(os.environ, MMGDB_PROFILE=args.profile, MMGDB_BUSYBOX=args.busybox,
-                   PYTHONDONTWRITEBYTECODE="1")
+                   MMGDB_SERIAL=serial, PYTHONDONTWRITEBYTECODE="1")
         cmd = debug.gdb_command(os.path.abspath(args.kernel), sock,
                                 os.path.join(HERE, "check_inner.py"))
         try:

@@ -1,6 +1,7 @@
 """The checks of the gdb commands, run inside gdb (-batch -x) by check_gdb.py
 against a kernel booted the `scons debug` way (stopped at the first
-instruction, BusyBox as init running `sh -c "ls ...; echo ..."`).
+instruction, BusyBox as init running `sh -c "mount -t proc ...; cat
+/proc/1/maps; ls ...; echo ..."`).
 
 Stop 1, `banner` (buddy allocator, kernel page tables and the zero pages
 are up): mm-walk on kernel text, rodata, data, the direct map and the
@@ -9,16 +10,21 @@ image, - DIRECT_MAP_BASE for the direct map) and against QEMU's own
 translation (monitor gva2gpa); entries read through the direct map against
 QEMU's physical reads (monitor xp); mm-buddy against the counters read
 with plain gdb expressions; mm-page on known frames.
-Stop 2, `sys_wait4` (init's shell waits for `ls`): mm-vmas against
-BusyBox's ELF program headers and the tree's count; mm-walk and mm-page
-on the entry point's frame.
+Stop 2, `show_maps` (`cat` reads /proc/1/maps while the shell waits):
+mm-vmas 1 is kept, to be compared byte for byte with what the kernel's
+own /proc/1/maps wrote to the console.
+Stop 3, `sys_wait4` with a child (the shell waits for `ls`): mm-vmas against BusyBox's
+ELF program headers and the tree's count; mm-walk and mm-page on the
+entry point's frame; then the /proc/1/maps comparison.
 
-Settings come from the environment: MMGDB_PROFILE, MMGDB_BUSYBOX.
+Settings come from the environment: MMGDB_PROFILE, MMGDB_BUSYBOX,
+MMGDB_SERIAL (the console log).
 Prints one PASS/FAIL line per check, then `N passed, N failed`.
 """
 import os
 import re
 import struct
+import traceback
 
 import gdb
 
@@ -186,6 +192,19 @@ def parse_maps(out):
                         r"\s*(\S*)$", out, re.M)]
 
 
+def stop_show_maps():
+    """In `cat /proc/1/maps` (pid 1 sleeps in wait4): mm-vmas 1 as it is now."""
+    check("stopped in show_maps for another task", val("sched_current->pid") != 1)
+    out = run("mm-vmas 1")
+    return [l for l in out.splitlines() if re.match(r"[0-9a-f]+-[0-9a-f]+ ", l)]
+
+
+def console_maps(serial):
+    """The /proc/1/maps lines `cat` wrote to the console."""
+    text = open(serial, "rb").read().decode("utf-8", "replace").replace("\r", "")
+    return [l for l in text.splitlines() if re.match(r"[0-9a-f]+-[0-9a-f]+ [r-][w-][x-][ps] ", l)]
+
+
 def stop_wait4(busybox):
     pid = val("sched_current->pid")
     out = run("mm-vmas")
@@ -234,6 +253,7 @@ def stop_wait4(busybox):
 
 def main():
     profile, busybox = os.environ["MMGDB_PROFILE"], os.environ["MMGDB_BUSYBOX"]
+    serial = os.environ["MMGDB_SERIAL"]
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
     try:
@@ -242,12 +262,21 @@ def main():
         check("stopped in banner", gdb.selected_frame().name() == "banner")
         stop_banner(profile)
         gdb.execute("delete", to_string=True)
-        gdb.execute("break sys_wait4", to_string=True)
+        gdb.execute("break show_maps", to_string=True)
+        gdb.execute("continue", to_string=True)
+        check("stopped in show_maps", gdb.selected_frame().name() == "show_maps")
+        ours = stop_show_maps()
+        gdb.execute("delete", to_string=True)
+        # The wait for `ls` (the shell also polls with WNOHANG when it has no child).
+        gdb.execute("break sys_wait4 if sched_current->children != 0", to_string=True)
         gdb.execute("continue", to_string=True)
         check("stopped in sys_wait4", gdb.selected_frame().name() == "sys_wait4")
         stop_wait4(busybox)
+        theirs = console_maps(serial)
+        check("mm-vmas 1 = the kernel's /proc/1/maps, byte for byte (%d lines)" % len(theirs),
+              ours == theirs and len(ours) > 0, "\n".join(ours + ["--- /proc/1/maps:"] + theirs))
     except (gdb.error, AttributeError, TypeError) as e:
-        check("checks ran to the end", False, repr(e))
+        check("checks ran to the end", False, "".join(traceback.format_exception(e)))
     print("%d passed, %d failed" % (sum(RESULTS), len(RESULTS) - sum(RESULTS)), flush=True)
     gdb.execute("kill", to_string=True)
 

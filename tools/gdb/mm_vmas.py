@@ -57,8 +57,9 @@ def maps_line(v, bits):
         name = "[heap]"
     elif flags & bits.get("VM_STACK", 0):
         name = "[stack]"
-    line = "%08x-%08x %s %08x 00:00 %d" % (int(v["start"]), int(v["end"]), perms, offset, ino)
-    return (line.ljust(73) + name).rstrip() if name else line
+    # Linux's layout: the prefix ends in a space; a name is padded to column 73.
+    line = "%08x-%08x %s %08x 00:00 %d " % (int(v["start"]), int(v["end"]), perms, offset, ino)
+    return line + " " * max(72 - len(line), 0) + " " + name if name else line
 
 
 def describe(pid):
@@ -85,7 +86,9 @@ class MmVmas(gdb.Command):
     """mm-vmas [PID]: the VMAs of a process as /proc/PID/maps lines.
 
 PID defaults to the current task. Each line: start-end, perms (rwx and
-p/s), file offset, device, inode, and [heap]/[stack] or the file's name."""
+p/s), file offset, device, inode, and [heap]/[stack] or the file's name,
+laid out as Linux does. File mappings show device 00:00 and the name the
+mm_file carries (the kernel's own /proc/PID/maps gives the path)."""
 
     def __init__(self):
         super().__init__("mm-vmas", gdb.COMMAND_DATA)
