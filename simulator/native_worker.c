@@ -257,10 +257,13 @@ static int32_t op_mremap(const struct native_cmd *c, uint64_t *out)
 	/*
 	 * A moved or grown VMA keeps its flags (THP marks included), but a
 	 * moved one loses its userfaultfd registration: register it again.
+	 * Only file and shared VMAs: a range registered as a whole would
+	 * catch a private neighbour too (a shrink over several VMAs), which
+	 * then no longer merges as it should.
 	 */
 	maps_lookup(*out, &end, &next, &sf);
 	if (sf && c->len2 > 0)
-		uffd_register(*out, (c->len2 + PAGE - 1) & ~(PAGE - 1));
+		uffd_register_all();
 	return TRACE_OUT_OK;
 }
 
