@@ -213,6 +213,67 @@ static int32_t ev_read(struct replay *r, struct sim_proc **p, const struct trace
 	return fault_outcome(fr);
 }
 
+/* A trace file's page range that MADV_REMOVE punches. */
+struct punch {
+	struct sim_file *file;
+	uint64_t first, last;
+};
+
+#define PUNCH_MAX 64
+
+/* The trace file behind v, or NULL (anonymous memory, shmem). */
+static struct sim_file *trace_file_of(struct replay *r, const struct vma *v)
+{
+	for (unsigned i = 0; v->file && i < TRACE_FILES_MAX; i++)
+		if (r->files[i] && &r->files[i]->base == v->file)
+			return r->files[i];
+	return NULL;
+}
+
+/*
+ * MADV_REMOVE on a shared file mapping punches a hole in the file
+ * (Linux: fallocate PUNCH_HOLE). mmcore unmaps the pages; the file is the
+ * simulator's. Collect the ranges madvise will reach, in order, up to the
+ * first VMA it refuses (not a shared writable file mapping); shmem VMAs
+ * are mmcore's own business and skipped.
+ */
+static unsigned punch_collect(struct replay *r, struct mm *mm, uint64_t start, uint64_t len,
+			      struct punch *out)
+{
+	uint64_t end = start + ((len + PAGE_SIZE - 1) & PAGE_MASK);
+	unsigned n = 0;
+	if ((start & ~PAGE_MASK) || end < start)
+		return 0;
+	for (struct vma *v = vma_find(&mm->vmas, start); v && v->start < end && n < PUNCH_MAX;
+	     v = vma_next(v)) {
+		struct sim_file *f = trace_file_of(r, v);
+		uint64_t s = MM_MAX(start, v->start), e = MM_MIN(end, v->end);
+		if (v->file && !f)
+			continue;
+		if (!f || (v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			break;
+		out[n++] = (struct punch){f, v->pgoff + ((s - v->start) >> PAGE_SHIFT),
+					  v->pgoff + ((e - v->start) >> PAGE_SHIFT)};
+	}
+	return n;
+}
+
+/* madvise, punching the files' holes for MADV_REMOVE once mmcore has unmapped them. */
+static int32_t ev_madvise(struct replay *r, struct mm *mm, const struct trace_record *rec,
+			  uint64_t a1)
+{
+	struct punch holes[PUNCH_MAX];
+	unsigned n = rec->flags == MM_MADV_REMOVE ? punch_collect(r, mm, a1, rec->len, holes) : 0;
+	int rc = mm_madvise(mm, a1, rec->len, rec->flags);
+
+	/* Linux punches each VMA it reaches; an error stops it at the refused one. */
+	if (rc == 0 || rc == -MM_ENOMEM || rc == -MM_EACCES || rc == -MM_EINVAL)
+		for (unsigned i = 0; i < n; i++)
+			if (sim_file_punch(holes[i].file, holes[i].first, holes[i].last) < 0)
+				return MM_ENOMEM;
+	return errno_outcome(rc);
+}
+
 /* Run event rec for process *p; returns its outcome (mmap, mremap, brk: the address in *res). */
 static int32_t event_run(struct replay *r, struct sim_proc **p, const struct trace_record *rec,
 			 uint64_t a1, uint64_t a2, uint64_t *res)
@@ -237,7 +298,7 @@ static int32_t event_run(struct replay *r, struct sim_proc **p, const struct tra
 	case TR_MPROTECT:
 		return errno_outcome(mm_mprotect(mm, a1, rec->len, rec->prot));
 	case TR_MADVISE:
-		return errno_outcome(mm_madvise(mm, a1, rec->len, rec->flags));
+		return ev_madvise(r, mm, rec, a1);
 	case TR_MREMAP:
 		rc = mm_mremap(mm, a1, rec->len, rec->len2, rec->flags, a2, &out);
 		*res = out;

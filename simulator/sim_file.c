@@ -37,6 +37,8 @@ static void file_fill(const struct sim_file *f, struct page *pg, uint64_t index)
 			v = 0;
 	}
 	memset(p + valid, 0, PAGE_SIZE - valid);
+	if (f->holes && (f->holes[index / 8] & (1u << (index % 8))))
+		memset(p, 0, PAGE_SIZE);
 }
 
 static struct page **file_slot(struct sim_file *f, uint64_t index, bool alloc)
@@ -104,6 +106,7 @@ static void file_free(struct sim_file *f)
 	for (uint64_t i = 0; i < f->nchunks; i++)
 		free(f->chunks[i]);
 	free(f->chunks);
+	free(f->holes);
 	free(f);
 }
 
@@ -173,6 +176,26 @@ static uint64_t file_release_all(struct sim_file *f, bool clean_only)
 			freed += slot_release(f, &f->chunks[c][i], clean_only);
 	}
 	return freed;
+}
+
+int sim_file_punch(struct sim_file *f, uint64_t first, uint64_t last)
+{
+	if (last > f->npages)
+		last = f->npages;
+	if (first >= last)
+		return 0;
+	if (!f->holes && !(f->holes = calloc((f->npages + 7) / 8, 1)))
+		return -1;
+	for (uint64_t i = first; i < last; i++) {
+		struct page **slot = file_slot(f, i, false);
+		f->holes[i / 8] |= (uint8_t)(1u << (i % 8));
+		if (!slot || !*slot)
+			continue;
+		/* Still referenced (mmcore unmapped it from every mapping): zero it in place. */
+		if (!slot_release(f, slot, false))
+			memset(page_address(*slot), 0, PAGE_SIZE);
+	}
+	return 0;
 }
 
 uint64_t sim_file_reclaim_all(void)

@@ -21,8 +21,17 @@ struct sim_file {
 	uint64_t nchunks;
 	uint64_t cached;         /* frames in the cache */
 	long refs;               /* mappings + the simulator's own reference */
+	uint8_t *holes;          /* bit per page: punched, reads 0 (NULL: none yet) */
 	struct sim_file *next;   /* all files of the machine */
 };
+
+/*
+ * Punch pages [first, last) of f (MADV_REMOVE on a shared mapping, after
+ * mmcore unmapped them): they read zero from now on, as a hole in a tmpfs
+ * file does; cached frames nothing maps any more are freed. Returns 0, or
+ * -1 when the host has no memory for the hole map (nothing changed).
+ */
+int sim_file_punch(struct sim_file *f, uint64_t first, uint64_t last);
 
 /* Every live file, newest first. */
 extern struct sim_file *sim_files;
