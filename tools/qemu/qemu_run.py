@@ -74,7 +74,10 @@ def run(qemu, timeout, interactive):
     start = time.time()
     try:
         if interactive:
-            proc = subprocess.run(cmd, timeout=timeout)
+            # -qmp takes QEMU's default monitor away, and with it the muxed
+            # "mon:stdio" serial that passes Ctrl-C to the guest; ask for it
+            # explicitly so ^C reaches the guest's shell instead of ending QEMU.
+            proc = subprocess.run(cmd + ["-serial", "mon:stdio"], timeout=timeout)
         else:
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, timeout=timeout)
@@ -98,13 +101,16 @@ def run(qemu, timeout, interactive):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds (default 600; none for --interactive: a person is typing)")
     ap.add_argument("--exit", choices=("zero", "nonzero", "any"), default=None)
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--interactive", action="store_true")
     ap.add_argument("qemu", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     qemu = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
+    if args.timeout is None and not args.interactive:
+        args.timeout = 600
     out, status, reason, elapsed = run(qemu, args.timeout, args.interactive)
     if not args.interactive:
         sys.stdout.write(out.replace("\r\n", "\n"))
