@@ -85,10 +85,29 @@ static void madvise_willneed(struct vma *v, uint64_t start, uint64_t end)
 	}
 }
 
+/*
+ * Advice that unmaps pages needs the 2 MiB leaves that straddle the range
+ * edges split first. Flag changes split them only where the flags really
+ * change (mm_vma_set_flags); hints leave them whole, as Linux.
+ */
+static int madvise_split_edges(struct mm *mm, uint64_t start, uint64_t end, int advice)
+{
+	int err;
+
+	if (advice != MM_MADV_DONTNEED && advice != MM_MADV_REMOVE)
+		return 0;
+	err = mm_split_huge_at(mm, start);
+	if (!err)
+		err = mm_split_huge_at(mm, end);
+	return err;
+}
+
 /* DONTNEED/REMOVE on [start, end) inside v. */
 static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		       int advice)
 {
+	int err;
+
 	if (advice == MM_MADV_REMOVE) {
 		if (!v->file)
 			return -MM_EINVAL;
@@ -96,6 +115,10 @@ static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		if ((v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 			return -MM_EACCES;
 	}
+	/* Only a VMA the advice applies to has its straddling 2 MiB leaves split. */
+	err = madvise_split_edges(mm, start, end, advice);
+	if (err)
+		return err;
 	/* A punched hole is unmapped everywhere, this space included. */
 	if (advice == MM_MADV_REMOVE) {
 		uint64_t first = v->pgoff + ((start - v->start) >> PAGE_SHIFT);
@@ -135,23 +158,6 @@ static int madvise_vma(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	}
 }
 
-/*
- * Advice that unmaps pages needs the 2 MiB leaves that straddle the range
- * edges split first. Flag changes split them only where the flags really
- * change (mm_vma_set_flags); hints leave them whole, as Linux.
- */
-static int madvise_split_edges(struct mm *mm, uint64_t start, uint64_t end, int advice)
-{
-	int err;
-
-	if (advice != MM_MADV_DONTNEED && advice != MM_MADV_REMOVE)
-		return 0;
-	err = mm_split_huge_at(mm, start);
-	if (!err)
-		err = mm_split_huge_at(mm, end);
-	return err;
-}
-
 int mm_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice)
 {
 	uint64_t end, pos;
@@ -167,9 +173,6 @@ int mm_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice)
 		return -MM_EINVAL;
 	if (end == start)
 		return 0;
-	err = madvise_split_edges(mm, start, end, advice);
-	if (err)
-		return err;
 	for (pos = start; pos < end && !err;) {
 		uint64_t stop;
 
