@@ -37,6 +37,7 @@ static void maps_file_path(struct maps_ctx *c, struct inode *ino)
 /* One maps line (the smaps header too). */
 static void maps_line(struct maps_ctx *c, struct pbuf *b, struct vma *v)
 {
+	const struct mm *mm = c->t->mm;
 	const char *name = NULL;
 	uint64_t dev_minor = 0, ino_nr = 0, off = 0;
 	int n;
@@ -58,10 +59,11 @@ static void maps_line(struct maps_ctx *c, struct pbuf *b, struct vma *v)
 		dev_minor = ino->dev;
 		ino_nr = ino->ino;
 		off = v->pgoff << PAGE_SHIFT;
-	} else if (v->flags & VM_BRK) { /* mmcore marks the brk area itself */
-		name = "[heap]";
-	} else if (v->flags & VM_STACK) {
-		name = "[stack]";
+	} else if (v->start < mm->brk && v->end > mm->brk_start) {
+		name = "[heap]"; /* Linux's vma_is_initial_heap() */
+	} else if (c->t->start_stack ? v->start <= c->t->start_stack && v->end >= c->t->start_stack
+				     : (v->flags & VM_STACK)) {
+		name = "[stack]"; /* vma_is_initial_stack() */
 	}
 	n = ksnprintf(c->line, sizeof(c->line), "%08lx-%08lx %c%c%c%c %08lx %02x:%02lx %lu ",
 		      v->start, v->end, v->flags & VM_READ ? 'r' : '-', v->flags & VM_WRITE ? 'w' : '-',

@@ -123,6 +123,8 @@ static long pseudo_write(struct file *f, struct iobuf *io, uint64_t len, uint64_
 	long n;
 	if (!f->inode->pseudo->store)
 		return -EIO;
+	if (!len)
+		return 0;
 	if (len > PSEUDO_WRITE_MAX)
 		len = PSEUDO_WRITE_MAX;
 	kbuf = kmalloc(len + 1);
