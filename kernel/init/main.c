@@ -143,8 +143,8 @@ void kmain(uint32_t start_info_pa)
 
 	char buf[16];
 	const char *kt = cmdline_get(boot_info.cmdline, "ktest", buf, sizeof(buf));
-	if (kt && !strcmp(kt, "panic"))
-		ktest_deliberate_fault();
+	if (kt)
+		ktest_deliberate(kt); /* panic, smap, smep, hang: never returns */
 	if (kt) {
 		ktest_run_all();
 		acpi_poweroff();

@@ -1,6 +1,7 @@
 /*
  * ktest/ktest.c - the self-test runner (`ktest` on the command line) and
- * the deliberate fault behind `ktest=panic`.
+ * the deliberate fault behind `ktest=panic` (the other deliberate faults,
+ * ktest=smap|smep|hang, are in kt_isolation.c).
  */
 #include "kernel/ktest.h"
 
@@ -10,7 +11,8 @@
 #include "kernel/panic.h"
 #include "kernel/time.h"
 
-static const struct ktest *const suites[] = {ktests_cpu, ktests_mmu, ktests_mm, ktests_mem};
+static const struct ktest *const suites[] = {ktests_cpu, ktests_mmu, ktests_isolation, ktests_mm,
+					     ktests_mem};
 
 int ktest_run_all(void)
 {

@@ -12,6 +12,7 @@
 #include "kernel/kmap.h"
 #include "kernel/task.h"
 #include "kernel/vmtrace.h"
+#include "kernel/watchdog.h"
 
 struct mm *uspace_current;
 
@@ -107,8 +108,10 @@ int uspace_page_fault(struct trap_frame *tf)
 	if (r == FAULT_SIGSEGV && !present && uspace_grow_stack(uspace_current, addr))
 		r = mm_fault(uspace_current, addr, access, present);
 	vmtrace_fault(uspace_current, addr, access, r);
-	if (r == FAULT_OK)
+	if (r == FAULT_OK) {
+		watchdog_pet(); /* a long copy faulting page by page is progress */
 		return 1;
+	}
 	if (from_kernel) {
 		/* copy_to/from_user: -EFAULT through the exception table; no memory kills. */
 		if (r == FAULT_OOM && current && current->pid > 0)

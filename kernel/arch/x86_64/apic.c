@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
+#include "kernel/watchdog.h"
 
 #define LAPIC_ID 0x20
 #define LAPIC_EOI 0xb0
@@ -91,6 +92,7 @@ void apic_timer_set_hook(void (*hook)(struct trap_frame *tf)) { timer_hook = hoo
 static void timer_interrupt(struct trap_frame *tf)
 {
 	timer_ticks++;
+	watchdog_tick(tf);
 	if (timer_hook)
 		timer_hook(tf);
 }

@@ -13,6 +13,7 @@
 #include "kernel/extable.h"
 #include "kernel/ksyms.h"
 #include "kernel/printf.h"
+#include "kernel/task.h"
 #include "kernel/time.h"
 
 #define BACKTRACE_MAX 32
@@ -55,6 +56,42 @@ static void print_pf_error(uint64_t err)
 	kprintf("  (%s, %s, %s%s)", (err & PF_PRESENT) ? "protection" : "not present",
 		(err & PF_WRITE) ? "write" : "read", (err & PF_USER) ? "user" : "kernel",
 		(err & PF_INSTR) ? ", instruction fetch" : "");
+}
+
+/*
+ * A kernel-mode fault on a lower-half (user) address outside the user-copy
+ * routines: with SMAP an access that reached a present user page, with
+ * SMEP an instruction fetch from one. Named so a log says which rule held.
+ */
+static void print_user_access(const struct trap_frame *tf)
+{
+	uint64_t addr = read_cr2();
+	if (tf->vector != VEC_PF || (tf->cs & 3) || addr >= 0x0000800000000000ull)
+		return;
+	if (tf->error & PF_INSTR)
+		kprintf("kernel instruction fetch from user memory (SMEP)\n");
+	else if (tf->error & PF_PRESENT)
+		kprintf("kernel access to user memory outside the user-copy routines (SMAP)\n");
+	else
+		kprintf("kernel access to an unmapped user address\n");
+}
+
+/*
+ * The task that was running and, inside a system call, the call and its
+ * arguments: a random-call test's panic names the call that caused it.
+ */
+static void print_task(void)
+{
+	const struct task *t = current_task();
+	if (!t)
+		return;
+	kprintf("task: pid %d (%s)", t->pid, t->comm);
+	if (t->in_syscall && t->user_frame) {
+		const struct trap_frame *u = t->user_frame;
+		kprintf(" in system call %ld (%lx, %lx, %lx, %lx, %lx, %lx)", t->syscall_nr, u->rdi,
+			u->rsi, u->rdx, u->r10, u->r8, u->r9);
+	}
+	kprintf("\n");
 }
 
 static void print_registers(const struct trap_frame *tf)
@@ -107,6 +144,7 @@ void panic_va(const char *fmt, va_list ap)
 	panic_enter();
 	kvprintf(fmt, ap);
 	kprintf("\n");
+	print_task();
 	print_control_registers();
 	backtrace_print((uint64_t)__builtin_return_address(0) - 1, frame[0]);
 	panic_finish();
@@ -129,6 +167,8 @@ void panic_trap(struct trap_frame *tf)
 	kprintf("\n");
 	if (tf->vector == VEC_PF)
 		kprintf("faulting address (CR2): %016lx\n", read_cr2());
+	print_user_access(tf);
+	print_task();
 	print_registers(tf);
 	print_control_registers();
 	backtrace_print(tf->rip, tf->rbp);

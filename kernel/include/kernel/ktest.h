@@ -27,10 +27,15 @@ extern const struct ktest ktests_mmu[];
 extern const struct ktest ktests_mem[];
 extern const struct ktest ktests_cpu[];
 extern const struct ktest ktests_mm[];
+extern const struct ktest ktests_isolation[];
 
 /* Run every test, print `ktest: N passed, N failed`, return the failures. */
 int ktest_run_all(void);
 /* Fault on purpose (ktest=panic) to show the panic screen. */
 __attribute__((noreturn)) void ktest_deliberate_fault(void);
+/* ktest=WHAT for WHAT panic, smap, smep or hang: fault on purpose and never
+ * return (the panic screen says which rule stopped it); returns for any
+ * other word. */
+void ktest_deliberate(const char *what);
 
 #endif
