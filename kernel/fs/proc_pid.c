@@ -43,22 +43,27 @@ static void proc_copy_user(struct task *t, uint64_t start, uint64_t end, struct 
 	}
 }
 
-static int show_cmdline(struct inode *ino, struct pbuf *b)
+/* cmdline and environ: the strings exec left on the stack, as they are now. */
+static int show_stack_strings(struct inode *ino, struct pbuf *b, bool env)
 {
 	struct task *t = proc_task_of(ino);
 	if (!t)
 		return -ESRCH;
-	proc_copy_user(t, t->arg_start, t->arg_end, b);
+	if (env)
+		proc_copy_user(t, t->env_start, t->env_end, b);
+	else
+		proc_copy_user(t, t->arg_start, t->arg_end, b);
 	return 0;
+}
+
+static int show_cmdline(struct inode *ino, struct pbuf *b)
+{
+	return show_stack_strings(ino, b, false);
 }
 
 static int show_environ(struct inode *ino, struct pbuf *b)
 {
-	struct task *t = proc_task_of(ino);
-	if (!t)
-		return -ESRCH;
-	proc_copy_user(t, t->env_start, t->env_end, b);
-	return 0;
+	return show_stack_strings(ino, b, true);
 }
 
 /* ---- comm ----------------------------------------------------------------------- */

@@ -12,6 +12,18 @@ TestSuite(mm_stat, .init = mt_setup, .fini = mt_teardown);
 #define MB (1ull << 20)
 #define RW (MM_PROT_READ | MM_PROT_WRITE)
 
+/* A 4 KiB-page anonymous mapping of len bytes with its first n pages written. */
+static uint64_t mapped_written(struct mm *mm, uint64_t len, int n)
+{
+	uint64_t a;
+
+	mm_config.thp = MM_THP_NEVER;
+	a = mt_mmap_anon(mm, len, RW);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(mt_write(mm, a + (uint64_t)i * 4096, 1), FAULT_OK);
+	return a;
+}
+
 static struct mm_vma_stat stat_at(struct mm *mm, uint64_t a)
 {
 	struct mm_vma_stat st = {0};
@@ -45,10 +57,7 @@ Test(mm_stat, private_dirty_anonymous)
 	uint64_t a;
 	struct mm_vma_stat st;
 
-	mm_config.thp = MM_THP_NEVER;
-	a = mt_mmap_anon(mm, 64 * KB, RW);
-	for (int i = 0; i < 3; i++)
-		cr_assert_eq(mt_write(mm, a + (uint64_t)i * 8192, 1), FAULT_OK);
+	a = mapped_written(mm, 64 * KB, 3);
 	st = stat_at(mm, a);
 	cr_expect_eq(st.rss, 3 * 4096);
 	cr_expect_eq(st.rss, mm_rss_bytes(mm), "one VMA holds the whole RSS");
@@ -87,10 +96,7 @@ Test(mm_stat, fork_shares_and_halves_pss)
 	uint64_t a;
 	struct mm_vma_stat p, c;
 
-	mm_config.thp = MM_THP_NEVER;
-	a = mt_mmap_anon(mm, 16 * KB, RW);
-	for (int i = 0; i < 4; i++)
-		cr_assert_eq(mt_write(mm, a + (uint64_t)i * 4096, 1), FAULT_OK);
+	a = mapped_written(mm, 16 * KB, 4);
 	cr_assert_eq(mm_fork(mm, &child), 0);
 	p = stat_at(mm, a);
 	c = stat_at(child, a);
@@ -118,10 +124,7 @@ Test(mm_stat, counts_stop_at_the_vma)
 	uint64_t a;
 	struct mm_vma_stat st;
 
-	mm_config.thp = MM_THP_NEVER;
-	a = mt_mmap_anon(mm, 32 * KB, RW);
-	for (int i = 0; i < 8; i++)
-		cr_assert_eq(mt_write(mm, a + (uint64_t)i * 4096, 1), FAULT_OK);
+	a = mapped_written(mm, 32 * KB, 8);
 	cr_assert_eq(mm_mprotect(mm, a, 12 * KB, MM_PROT_READ), 0);
 	st = stat_at(mm, a);
 	cr_expect_eq(st.rss, 12 * KB);
