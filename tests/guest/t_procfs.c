@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -251,12 +252,29 @@ static void test_thp_format(void)
           "sysfs: defrag lists Linux's five choices", "got '%s'", text);
 }
 
+/* Mount sysfs on /sys when nothing is there (a test initramfs); true when this did it. */
+static bool sysfs_mount_if_absent(void)
+{
+    if (!access("/sys/kernel", F_OK))
+        return false;
+    mkdir("/sys", 0755);
+    if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
+        check_skip("sysfs: mount", "mount: %s", strerror(errno));
+        return false;
+    }
+    check(slurp("/proc/self/mounts") > 0 &&
+              strstr(text, "\nsysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"),
+          "mounts: sysfs appears with its flags", "got '%s'", text);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (access("/proc/self/maps", R_OK)) {
         check_skip("procfs", "/proc is not mounted");
         return check_done();
     }
+    bool mounted = sysfs_mount_if_absent();
     test_anon_line();
     test_file_line();
     test_shared_anon();
@@ -265,5 +283,9 @@ int main(int argc, char **argv)
     test_self_files(argc, argv);
     test_statfs_magic();
     test_thp_format();
+    if (mounted) {
+        check(umount2("/sys", 0) == 0 && access("/sys/kernel", F_OK) != 0,
+              "umount2: sysfs goes away", "%s", strerror(errno));
+    }
     return check_done();
 }
