@@ -14,6 +14,8 @@
 #include "mmcore/mm.h"
 
 #define PAGE 4096ull
+#define MAP_SYNC_FLAG 0x80000
+#define INT64_MAX_U 0x7fffffffffffffffull
 
 SYSCALL_DEFINE(12, brk)
 {
@@ -37,6 +39,9 @@ static long mmap_file(int fd, int prot, int flags, struct file **fout, struct mm
 	int err = file_mmap_check(f, prot, flags);
 	if (err)
 		return err;
+	/* MAP_SHARED_VALIDATE refuses MAP_SYNC: no file of ours is DAX. */
+	if ((flags & MM_MAP_TYPE) == MM_MAP_SHARED_VALIDATE && (flags & MAP_SYNC_FLAG))
+		return -EOPNOTSUPP;
 	*mfout = file_mm_file(f);
 	return *mfout ? 0 : -ENODEV;
 }
@@ -56,6 +61,12 @@ SYSCALL_DEFINE(9, mmap)
 			if (f)
 				file_put(f);
 			return err;
+		}
+		/* file_mmap_ok(): a regular file's mapping must end below MAX_LFS_FILESIZE. */
+		if (!anon && f->inode && S_ISREG(f->inode->mode) &&
+		    (off > INT64_MAX_U || len > INT64_MAX_U - off)) {
+			file_put(f);
+			return -EOVERFLOW;
 		}
 		if (anon) {
 			/* /dev/zero: private maps are plain anonymous memory, shared ones shmem. */
