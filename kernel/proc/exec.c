@@ -235,6 +235,7 @@ static void exec_reset_task(struct task *t, struct file *f, const char *path)
 	if (t->exe)
 		file_put(t->exe);
 	t->exe = f;
+	t->did_exec = true;
 	comm_set(t, path);
 }
 

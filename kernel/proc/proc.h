@@ -99,6 +99,11 @@ int proc_start_init(void);
 int signal_default_action(int sig);
 /* Apply stop/continue of sig to task t (job control). */
 void signal_job_control(struct task *t, int sig);
+/* After the pending instance of sig was taken: the next queued real-time
+ * instance, if any, becomes pending (keeps the send order). */
+void signal_promote(struct task *t, int sig);
+/* Drop every pending and queued instance of sig (it became ignored). */
+void signal_discard(struct task *t, int sig);
 /* Tell t's parent that t changed state (SIGCHLD unless ignored, wake wait4). */
 void signal_notify_parent(struct task *t, int code, int status);
 

@@ -1,6 +1,6 @@
 /*
  * proc/signal.c - generating signals and the system calls that manage
- * them: kill, tgkill, tkill, rt_sigaction, rt_sigprocmask, rt_sigpending,
+ * them: kill, tgkill, tkill, rt_sigqueueinfo, rt_sigaction, rt_sigprocmask, rt_sigpending,
  * rt_sigsuspend, pause, rt_sigtimedwait, sigaltstack. Delivery is in
  * signal_deliver.c.
  */
@@ -34,8 +34,8 @@ int signal_default_action(int sig)
 	}
 }
 
-/* Would t discard sig at generation (ignored and not blocked-for-later)? */
-static bool sig_ignored(struct task *t, int sig)
+/* Does t's disposition of sig ignore it (SIG_IGN, or a default of ignore)? */
+static bool handler_ignores(struct task *t, int sig)
 {
 	uint64_t h = t->sigaction[sig - 1].handler;
 	if (sig == SIGKILL || sig == SIGSTOP)
@@ -45,24 +45,69 @@ static bool sig_ignored(struct task *t, int sig)
 	return h == SIG_DFL && signal_default_action(sig) == 0;
 }
 
-void signal_send_info(struct task *t, const struct ksiginfo *info)
+/* Would t discard sig at generation? Only when ignored and not blocked: a
+ * blocked signal stays pending, as its handler may change before unblocking. */
+static bool sig_ignored(struct task *t, int sig)
+{
+	return !(t->blocked & sig_bit(sig)) && handler_ignores(t, sig);
+}
+
+int signal_queue_info(struct task *t, const struct ksiginfo *info)
 {
 	int sig = info->signo;
 	if (!t || t->state == TASK_ZOMBIE || !sig_valid(sig))
-		return;
+		return 0;
 	/* SIGCONT resumes even when ignored; stop signals cancel a pending SIGCONT. */
 	if (sig == SIGCONT || sig == SIGKILL)
 		signal_job_control(t, sig);
 	else if (STOP_SIGNALS & sig_bit(sig))
 		t->pending &= ~sig_bit(SIGCONT);
 	if (sig_ignored(t, sig))
-		return;
-	if (!(t->pending & sig_bit(sig)))
+		return 0;
+	if (!(t->pending & sig_bit(sig))) {
 		t->siginfo[sig - 1] = *info;
+	} else if (sig >= SIGRTMIN) {
+		/* real-time signals queue every instance (Linux: up to RLIMIT_SIGPENDING) */
+		if (t->rtqueue_len >= TASK_RTQUEUE)
+			return -EAGAIN;
+		t->rtqueue[t->rtqueue_len++] = *info;
+	}
 	t->pending |= sig_bit(sig);
 	if ((sig_bit(sig) & ~t->blocked) || sig == SIGKILL)
 		if (t->state == TASK_SLEEPING)
 			task_wake(t);
+	return 0;
+}
+
+void signal_send_info(struct task *t, const struct ksiginfo *info)
+{
+	(void)signal_queue_info(t, info);
+}
+
+void signal_promote(struct task *t, int sig)
+{
+	if (t->pending & sig_bit(sig))
+		return; /* a new instance arrived meanwhile and is the pending one */
+	for (int i = 0; i < t->rtqueue_len; i++)
+		if (t->rtqueue[i].signo == sig) {
+			t->siginfo[sig - 1] = t->rtqueue[i];
+			for (int j = i + 1; j < t->rtqueue_len; j++)
+				t->rtqueue[j - 1] = t->rtqueue[j];
+			t->rtqueue_len--;
+			t->pending |= sig_bit(sig);
+			return;
+		}
+}
+
+/* Drop every pending instance of sig (it became ignored). */
+void signal_discard(struct task *t, int sig)
+{
+	int n = 0;
+	for (int i = 0; i < t->rtqueue_len; i++)
+		if (t->rtqueue[i].signo != sig)
+			t->rtqueue[n++] = t->rtqueue[i];
+	t->rtqueue_len = n;
+	t->pending &= ~sig_bit(sig);
 }
 
 void signal_send(struct task *t, int sig)
@@ -146,6 +191,31 @@ SYSCALL_DEFINE(234, tgkill)
 
 SYSCALL_DEFINE(200, tkill) { return tkill_common(0, (int)a0, (int)a1); }
 
+/*
+ * rt_sigqueueinfo(pid, sig, info): sigqueue's system call. The sender's
+ * siginfo is passed on (code, pid, uid, value), but only to itself may a
+ * process claim a kill() or kernel code (si_code >= 0) or SI_TKILL.
+ */
+SYSCALL_DEFINE(129, rt_sigqueueinfo)
+{
+	int pid = (int)a0, sig = (int)a1;
+	int32_t u[8];
+	if (copy_from_user(u, a2, sizeof(u)))
+		return -EFAULT;
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	struct task *t = pid > 0 ? task_find(pid) : NULL;
+	if (!t || t->state == TASK_ZOMBIE)
+		return -ESRCH;
+	if ((u[2] >= 0 || u[2] == SI_TKILL) && t->tgid != current->tgid)
+		return -EPERM;
+	if (!sig)
+		return 0;
+	struct ksiginfo info = {.signo = sig, .code = u[2], .pid = u[4], .uid = u[5]};
+	__builtin_memcpy(&info.value, &u[6], sizeof(info.value));
+	return signal_queue_info(t, &info);
+}
+
 SYSCALL_DEFINE(13, rt_sigaction)
 {
 	int sig = (int)a0;
@@ -165,8 +235,8 @@ SYSCALL_DEFINE(13, rt_sigaction)
 		act.mask &= ~UNBLOCKABLE;
 		*cur = act;
 		/* Setting a signal to be ignored discards it if pending (POSIX). */
-		if (sig_ignored(current, sig))
-			current->pending &= ~sig_bit(sig);
+		if (handler_ignores(current, sig))
+			signal_discard(current, sig);
 	}
 	return 0;
 }
@@ -253,6 +323,8 @@ int signal_copy_siginfo(uint64_t uaddr, const struct ksiginfo *in)
 	w[5] = in->uid;
 	if (in->signo == SIGCHLD)
 		w[6] = in->status;
+	else if (in->code == SI_QUEUE)
+		*(uint64_t *)(buf + 24) = in->value;
 	return copy_to_user(uaddr, buf, sizeof(buf));
 }
 
@@ -301,8 +373,10 @@ SYSCALL_DEFINE(128, rt_sigtimedwait)
 	if (!sigwait_ready(&arg))
 		return r == -ETIMEDOUT ? -EAGAIN : -EINTR;
 	int sig = __builtin_ctzll(t->pending & set) + 1;
+	struct ksiginfo info = t->siginfo[sig - 1];
 	t->pending &= ~sig_bit(sig);
-	if (a1 && signal_copy_siginfo(a1, &t->siginfo[sig - 1]))
+	signal_promote(t, sig);
+	if (a1 && signal_copy_siginfo(a1, &info))
 		return -EFAULT;
 	return sig;
 }

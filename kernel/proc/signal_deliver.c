@@ -202,6 +202,7 @@ void proc_return_to_user(struct trap_frame *tf)
 			break;
 		t->pending &= ~sig_bit(sig);
 		signal_handle(tf, sig);
+		signal_promote(t, sig);
 	}
 	syscall_restart_check(tf, NULL);
 	if (t->restore_blocked) {

@@ -36,6 +36,10 @@ SYSCALL_DEFINE(109, setpgid)
 	t = task_find(pid);
 	if (!t || (t != me && t->parent != me))
 		return -ESRCH;
+	if (t != me && t->sid != me->sid)
+		return -EPERM;
+	if (t != me && t->did_exec)
+		return -EACCES; /* a child may be moved only before it execs */
 	if (t->pid == t->sid)
 		return -EPERM; /* a session leader */
 	if (t->sid != me->sid)

@@ -59,6 +59,7 @@
 #define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_TKILL (-6)
+#define SI_QUEUE (-1)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRERR 2
@@ -89,6 +90,7 @@ struct ksiginfo {
 	int pid, uid;    /* sender (kill) or child (SIGCHLD) */
 	int status;      /* SIGCHLD: exit code or signal */
 	uint64_t addr;   /* SIGSEGV/SIGBUS/SIGILL/SIGFPE: faulting address */
+	uint64_t value;  /* SI_QUEUE: the sigval sigqueue passed */
 };
 
 struct task;
@@ -97,6 +99,10 @@ struct task;
 void signal_send(struct task *t, int sig);
 /* The same with the details a SA_SIGINFO handler will see. */
 void signal_send_info(struct task *t, const struct ksiginfo *info);
+/* Queue one instance of info->signo for t: a real-time signal already
+ * pending queues behind it (in order), a standard one merges; returns 0, or
+ * -EAGAIN when t's real-time queue is full. */
+int signal_queue_info(struct task *t, const struct ksiginfo *info);
 /* Send sig to every task of process group pgid: 0, or -ESRCH when there is none. */
 int signal_send_pgrp(int pgid, int sig);
 /* True when the current task has a deliverable (unblocked) pending signal. */

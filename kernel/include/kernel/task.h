@@ -59,6 +59,8 @@ struct fpu_state {
 	uint8_t bytes[512];
 } __attribute__((aligned(16)));
 
+#define TASK_RTQUEUE 32 /* queued real-time signals beyond one pending per number */
+
 struct task {
 	int pid, tgid;
 	int pgid, sid;
@@ -75,6 +77,7 @@ struct task {
 	struct waitq child_wait;    /* a child changed state (wait4) */
 	struct task *vfork_parent;  /* parent sleeping until this child execs or exits */
 	bool vfork_done;            /* (in the parent) the vfork child let go of the mm */
+	bool did_exec;              /* has called execve since fork (setpgid: EACCES) */
 	int exit_signal;            /* sent to the parent at exit (clone's CSIGNAL), 0 none */
 
 	struct mm *mm;
@@ -90,7 +93,9 @@ struct task {
 	sigset_t pending, blocked, saved_blocked;
 	bool restore_blocked;       /* sigsuspend: put saved_blocked back after delivery */
 	struct k_sigaction sigaction[NSIG];
-	struct ksiginfo siginfo[NSIG];
+	struct ksiginfo siginfo[NSIG];      /* the pending instance of each signal */
+	struct ksiginfo rtqueue[TASK_RTQUEUE]; /* further real-time instances, oldest first */
+	int rtqueue_len;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 	bool oom_killed;
