@@ -6,6 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/heap.h"
 #include "kernel/kstring.h"
+#include "kernel/printf.h"
 #include "kernel/uaccess.h"
 #include "mmcore/mm.h"
 #include "vfs_internal.h"
@@ -59,6 +60,7 @@ void file_put(struct file *f)
 		f->ops->release(f);
 	inode_put(f->inode);
 	inode_put(f->dir);
+	kfree(f->name);
 	kfree(f);
 }
 
@@ -92,11 +94,14 @@ int file_mmap_check(struct file *f, int prot, int flags)
 {
 	bool shared = (flags & MM_MAP_TYPE) == MM_MAP_SHARED ||
 		      (flags & MM_MAP_TYPE) == MM_MAP_SHARED_VALIDATE;
+	if (f->flags & O_PATH)
+		return -EBADF; /* an O_PATH descriptor does no I/O: as if not open */
 	if (!file_mm_file(f) && !file_maps_anonymous(f))
 		return -ENODEV;
 	if (!file_readable(f))
 		return -EACCES;
-	if (shared && (prot & MM_PROT_WRITE) && (!file_writable(f) || (f->flags & O_APPEND)))
+	/* O_APPEND does not forbid it (only the inode's append-only attribute does). */
+	if (shared && (prot & MM_PROT_WRITE) && !file_writable(f))
 		return -EACCES;
 	return 0;
 }
@@ -123,9 +128,15 @@ const char *file_path(struct file *f, char *buf, uint64_t len)
 			goto unknown;
 		buf[n++] = '/';
 	}
-	if (dir_name_of(f->dir, f->inode, buf + n, len - (uint64_t)n) < 0)
-		goto unknown;
-	return buf;
+	if (dir_name_of(f->dir, f->inode, buf + n, len - (uint64_t)n) >= 0)
+		return buf;
+	/* unlinked: the name it was opened by, marked as Linux marks it */
+	if (f->name && f->inode->nlink == 0 &&
+	    (uint64_t)n + strlen(f->name) + sizeof(" (deleted)") <= len) {
+		ksnprintf(buf + n, len - (uint64_t)n, "%s (deleted)", f->name);
+		return buf;
+	}
+	goto unknown;
 unknown:
 	buf[0] = 0;
 	return buf;

@@ -4,6 +4,8 @@
  * choice of operations by file type (regular, directory, device, FIFO).
  */
 #include "kernel/errno.h"
+#include "kernel/heap.h"
+#include "kernel/kstring.h"
 #include "kernel/task.h"
 #include "vfs_internal.h"
 
@@ -124,6 +126,9 @@ static void open_note_dir(struct file *f, struct inode *dir, const char *name, u
 	if (de && de->inode == f->inode) {
 		inode_get(dir);
 		f->dir = dir;
+		f->name = kmalloc(len + 1);
+		if (f->name)
+			memcpy(f->name, name, len);
 	}
 }
 
@@ -146,6 +151,8 @@ int vfs_openat(int dirfd, const char *path, unsigned flags, uint32_t mode, struc
 	const char *name = NULL;
 	uint64_t len = 0;
 	int err, lflags = 0;
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL; /* Linux 6.4 and later: never create a file when a directory was asked for */
 	if (!*path)
 		return -ENOENT;
 	err = vfs_at_base(dirfd, path, &base);

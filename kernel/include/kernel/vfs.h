@@ -160,6 +160,7 @@ struct file {
 	uint64_t pos;
 	struct inode *inode; /* NULL for anonymous pipes' ends */
 	struct inode *dir;   /* the directory it was opened from (for file_path); may be NULL */
+	char *name;          /* its name in dir when opened (kmalloc'd; file_path after unlink) */
 	const struct file_ops *ops;
 	void *priv;
 };
