@@ -14,10 +14,14 @@ static void handler(int sig)
     char local;
     stack_t cur, ns;
     on_alt = &local >= alt && &local < alt + alt_size;
+    static char other[65536];
     sigaltstack(NULL, &cur);
     flags_inside = cur.ss_flags;
-    ns.ss_sp = malloc(SIGSTKSZ);
-    ns.ss_size = SIGSTKSZ;
+    change_err = -1;
+    if (!(cur.ss_flags & SS_ONSTACK))
+        return; /* changing it from the normal stack is allowed: not tried */
+    ns.ss_sp = other;
+    ns.ss_size = sizeof(other);
     ns.ss_flags = 0;
     change_err = sigaltstack(&ns, NULL) ? errno : 0;
 }

@@ -8,13 +8,15 @@
 #include <sys/wait.h>
 #include <ucontext.h>
 
-static volatile siginfo_t last;
+static volatile siginfo_t last, chld;
 static volatile int have_uc, uc_sp_ok;
 
 static void handler(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
     last = *si;
+    if (sig == SIGCHLD)
+        chld = *si; /* kept apart: the child's SIGUSR1 may be handled after it */
     have_uc = uc != NULL;
     uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
     uc_sp_ok = sp > (uintptr_t)&sp; /* the interrupted stack lies above the handler's frame */
@@ -65,8 +67,9 @@ int main(void)
     }
     sigset_t none;
     sigemptyset(&none);
-    while (last.si_signo != SIGCHLD)
+    while (chld.si_signo != SIGCHLD)
         sigsuspend(&none);
+    last = chld;
     show("SIGCHLD from an exiting child", p);
     SAY("SIGCHLD status %d", last.si_status);
     waitpid(p, NULL, 0);
