@@ -117,6 +117,22 @@ static void vfork_wait(struct task *p)
 	p->blocked = saved;
 }
 
+/*
+ * RLIMIT_NPROC as Linux applies it at fork: the processes of p's real
+ * user (zombies count until reaped) may not reach the soft limit; root is
+ * exempt.
+ */
+static bool nproc_exceeded(const struct task *p)
+{
+	uint64_t n = 0;
+	if (p->uid == 0)
+		return false;
+	for (struct task *t = task_first(); t; t = t->all_next)
+		if (t->uid == p->uid && t->tgid == t->pid && t->pid > 0)
+			n++;
+	return n >= p->rlimits[RLIMIT_NPROC].cur;
+}
+
 static long do_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
 	struct task *p = current;
@@ -124,6 +140,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t cti
 		return -EINVAL;
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL; /* threads */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
 	struct task *c = task_alloc();
 	if (!c)
 		return -EAGAIN;
