@@ -28,9 +28,14 @@ void mm_plat_obj_free(void *p, size_t size);
 /* Set at boot from CPUID.7:EBX.ERMS. */
 extern bool kplat_erms;
 
+/* kernel/watchdog.h: a fresh or copied page handed out is progress (a
+ * MAP_POPULATE of many pages is one long call, not a hang). */
+void watchdog_pet(void);
+
 static inline void kplat_zero_page(void *va)
 {
 	size_t n;
+	watchdog_pet();
 	if (kplat_erms) {
 		n = 4096;
 		__asm__ volatile("rep stosb" : "+D"(va), "+c"(n) : "a"(0) : "memory");
@@ -44,6 +49,7 @@ static inline void kplat_zero_page(void *va)
 static inline void kplat_copy_page(void *dst, const void *src)
 {
 	size_t n;
+	watchdog_pet();
 	if (kplat_erms) {
 		n = 4096;
 		__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");

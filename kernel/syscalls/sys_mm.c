@@ -17,10 +17,47 @@
 #define MAP_SYNC_FLAG 0x80000
 #define INT64_MAX_U 0x7fffffffffffffffull
 
+#define PROT_WRITE_BIT 2
+#define MAP_GROWSDOWN_FLAG 0x100
+
+static uint64_t page_up(uint64_t x) { return (x + PAGE - 1) & ~(PAGE - 1); }
+
+/* RLIMIT_AS: growing mm by `bytes` would pass it (Linux's may_expand_vm). */
+static bool limit_as_exceeded(const struct mm *mm, uint64_t bytes)
+{
+	uint64_t now = mm->total_vm << 12;
+	return mm->rlimit_as != ~0ull && (bytes > mm->rlimit_as || now > mm->rlimit_as - bytes);
+}
+
+/* Linux's data_vm: private writable memory that is not a stack, in bytes. */
+static uint64_t data_vm_bytes(struct mm *mm)
+{
+	uint64_t n = 0;
+	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
+		if ((v->flags & VM_WRITE) && !(v->flags & (VM_SHARED | VM_GROWSDOWN | VM_STACK)))
+			n += v->end - v->start;
+	return n;
+}
+
+/* RLIMIT_DATA (Linux 4.7+): a new private writable non-stack mapping counts. */
+static bool limit_data_exceeded(struct mm *mm, uint64_t len, int prot, int flags)
+{
+	if (mm->rlimit_data == ~0ull || !(prot & PROT_WRITE_BIT) ||
+	    (flags & MM_MAP_TYPE) != MM_MAP_PRIVATE || (flags & MAP_GROWSDOWN_FLAG))
+		return false;
+	uint64_t bytes = page_up(len);
+	return bytes > mm->rlimit_data || data_vm_bytes(mm) > mm->rlimit_data - bytes;
+}
+
 SYSCALL_DEFINE(12, brk)
 {
+	struct mm *mm = current->mm;
 	uint64_t out;
-	mm_brk(current->mm, a0, &out);
+	/* Growth past RLIMIT_AS leaves the break where it is (mm_brk checks RLIMIT_DATA). */
+	if (a0 > mm->brk && page_up(a0) >= page_up(mm->brk) &&
+	    limit_as_exceeded(mm, page_up(a0) - page_up(mm->brk)))
+		return (long)mm->brk;
+	mm_brk(mm, a0, &out);
 	return (long)out;
 }
 
@@ -74,6 +111,11 @@ SYSCALL_DEFINE(9, mmap)
 			off = 0;
 		}
 	}
+	if (limit_data_exceeded(current->mm, len, prot, flags)) {
+		if (f)
+			file_put(f);
+		return -ENOMEM;
+	}
 	int err = mm_mmap(current->mm, addr, len, prot, flags, mf, off, &out);
 	if (f)
 		file_put(f);
@@ -94,6 +136,10 @@ SYSCALL_DEFINE(28, madvise) { return mm_madvise(current->mm, a0, a1, (int)a2); }
 SYSCALL_DEFINE(25, mremap)
 {
 	uint64_t out;
+	/* Growth past RLIMIT_AS (mmcore checks the rest). */
+	if (a2 > a1 && page_up(a2) > page_up(a1) &&
+	    limit_as_exceeded(current->mm, page_up(a2) - page_up(a1)))
+		return -ENOMEM;
 	int err = mm_mremap(current->mm, a0, a1, a2, (int)a3, a4, &out);
 	return err ? err : (long)out;
 }

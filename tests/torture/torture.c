@@ -170,7 +170,7 @@ static int usage(void)
 static int parse(int argc, char **argv, struct torture_opts *o)
 {
     int pos = 0;
-    *o = (struct torture_opts){.batch = 2000, .timeout_s = 300, .dir = "/tmp/torture.d",
+    *o = (struct torture_opts){.batch = 2000, .timeout_s = 1800, .dir = "/tmp/torture.d",
                                .drop_privileges = true};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -1,8 +1,9 @@
 /* worker.c - one batch of random calls, in a process forked for it.
  *
  * The worker leaves the console's session, drops to uid/gid 65534 when it
- * was started as root, caps its address space (so MAP_POPULATE of a huge
- * length cannot take the machine's memory), lays out its pools and makes
+ * was started as root, caps its address space at 64 MiB (so populating
+ * calls cannot take the machine's memory, and the fortress profile's check
+ * after every populated page stays affordable), lays out its pools and makes
  * calls [from, to). Before each call it writes the call into the record the
  * parent shares, so that whatever happens the parent (and, through the
  * kernel's panic screen, the console) can name it.
@@ -20,7 +21,7 @@
 
 #include "torture.h"
 
-#define WORKER_AS_LIMIT (256ul << 20)
+#define WORKER_AS_LIMIT (64ul << 20)
 #define VERBOSE_FD 1000
 #define EXIT_SETUP 98
 #define EXIT_CANARY 99
