@@ -236,6 +236,7 @@ static void exec_reset_task(struct task *t, struct file *f, const char *path)
 		file_put(t->exe);
 	t->exe = f;
 	t->did_exec = true;
+	t->not_dumpable = false;
 	comm_set(t, path);
 }
 

@@ -55,9 +55,19 @@ void task_drop_mm(struct task *t)
 	t->mm_borrowed = false;
 }
 
+/* Who adopts t's children: the nearest living ancestor that asked to be a
+ * subreaper (PR_SET_CHILD_SUBREAPER), else init (Linux's find_new_reaper). */
+static struct task *new_reaper(struct task *t)
+{
+	for (struct task *a = t->parent; a; a = a->parent)
+		if (a->child_subreaper && a->state != TASK_ZOMBIE)
+			return a;
+	return task_init_process();
+}
+
 static void reparent_children(struct task *t)
 {
-	struct task *init = task_init_process();
+	struct task *init = new_reaper(t);
 	while (t->children) {
 		struct task *c = t->children;
 		t->children = c->sibling;

@@ -134,8 +134,9 @@ static int send_checked(struct task *t, int sig)
 int signal_send_pgrp(int pgid, int sig)
 {
 	int found = 0;
+	/* Zombies still belong to their group until reaped: they count (and ignore the signal). */
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->pgid == pgid && t->pid > 0 && t->state != TASK_ZOMBIE) {
+		if (t->pgid == pgid && t->pid > 0) {
 			send_checked(t, sig);
 			found = 1;
 		}
@@ -148,8 +149,9 @@ SYSCALL_DEFINE(62, kill)
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid > 0) {
+		/* an unreaped zombie still exists: kill succeeds and does nothing */
 		struct task *t = task_find(pid);
-		if (!t || t->state == TASK_ZOMBIE)
+		if (!t)
 			return -ESRCH;
 		return send_checked(t, sig);
 	}
@@ -205,7 +207,7 @@ SYSCALL_DEFINE(129, rt_sigqueueinfo)
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	struct task *t = pid > 0 ? task_find(pid) : NULL;
-	if (!t || t->state == TASK_ZOMBIE)
+	if (!t)
 		return -ESRCH;
 	if ((u[2] >= 0 || u[2] == SI_TKILL) && t->tgid != current->tgid)
 		return -EPERM;

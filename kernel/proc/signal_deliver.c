@@ -168,9 +168,10 @@ static void signal_handle(struct trap_frame *tf, int sig)
 		t->sigaction[SIGSEGV - 1].handler = SIG_DFL;
 		task_exit(WSTATUS_SIGNALED(SIGSEGV, 0));
 	}
-	sigset_t old = t->restore_blocked ? t->saved_blocked : t->blocked;
+	/* The handler runs with the current mask (sigsuspend's temporary one, if
+	 * any) plus sa_mask; the frame saved the mask sigreturn puts back. */
 	t->restore_blocked = false;
-	t->blocked = old | ka.mask;
+	t->blocked |= ka.mask;
 	if (!(ka.flags & SA_NODEFER))
 		t->blocked |= sig_bit(sig);
 	t->blocked &= ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));

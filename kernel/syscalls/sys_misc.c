@@ -2,7 +2,7 @@
  * syscalls/sys_misc.c - the small calls C libraries make at start-up and
  * programs make now and then: getrandom, arch_prctl (FS base),
  * set_tid_address, robust lists, rseq (absent), resource limits, sysinfo,
- * prctl names, scheduling queries and getrusage (uname is sys_uts.c, reboot
+ * prctl (names, dumpable, child subreaper), scheduling queries and getrusage (uname is sys_uts.c, reboot
  * sys_reboot.c).
  */
 #include "kernel/cpu.h"
@@ -176,8 +176,12 @@ SYSCALL_DEFINE(99, sysinfo)
 
 #define PR_SET_PDEATHSIG 1
 #define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
 
 SYSCALL_DEFINE(157, prctl)
 {
@@ -198,6 +202,18 @@ SYSCALL_DEFINE(157, prctl)
 		return a1 > NSIG ? -EINVAL : 0;
 	case PR_GET_PDEATHSIG:
 		return put_user_u32(a1, 0) ? -EFAULT : 0;
+	case PR_GET_DUMPABLE:
+		return t->not_dumpable ? 0 : 1;
+	case PR_SET_DUMPABLE:
+		if (a1 > 1)
+			return -EINVAL;
+		t->not_dumpable = a1 == 0;
+		return 0;
+	case PR_SET_CHILD_SUBREAPER:
+		t->child_subreaper = a1 != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_user_u32(a1, t->child_subreaper ? 1 : 0) ? -EFAULT : 0;
 	default:
 		return -EINVAL;
 	}

@@ -78,6 +78,8 @@ struct task {
 	struct task *vfork_parent;  /* parent sleeping until this child execs or exits */
 	bool vfork_done;            /* (in the parent) the vfork child let go of the mm */
 	bool did_exec;              /* has called execve since fork (setpgid: EACCES) */
+	bool child_subreaper;       /* adopts orphaned descendants (PR_SET_CHILD_SUBREAPER) */
+	bool not_dumpable;          /* PR_SET_DUMPABLE 0 (reset by execve) */
 	int exit_signal;            /* sent to the parent at exit (clone's CSIGNAL), 0 none */
 
 	struct mm *mm;
