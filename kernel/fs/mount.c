@@ -260,6 +260,44 @@ int vfs_mount_set(struct inode *root, const char *source, unsigned long flags, c
 	return 0;
 }
 
+/* Something below root is in use: an open file, a cwd, a mapping, a mount on top. */
+static bool inode_busy(const struct inode *ino)
+{
+	return ino->refs > 0 || ino->mounted || (S_ISREG(ino->mode) && ino->reg.map_refs > 0);
+}
+
+/*
+ * Whether anything in the tree below root is in use. Walked without
+ * recursion (a tree may be deeper than the kernel stack allows): down
+ * through the first entry of each directory, back up through the parent.
+ */
+static bool mount_tree_busy(struct inode *root)
+{
+	struct inode *dir = root;
+	struct dirent_node *de = root->dir.head;
+	for (;;) {
+		if (de) {
+			struct inode *c = de->inode;
+			if (inode_busy(c))
+				return true;
+			if (S_ISDIR(c->mode) && c->dir.head && c->parent == dir) {
+				dir = c;
+				de = c->dir.head;
+			} else {
+				de = de->next;
+			}
+			continue;
+		}
+		if (dir == root)
+			return false;
+		de = dir->parent->dir.head;
+		while (de && de->inode != dir)
+			de = de->next;
+		dir = dir->parent;
+		de = de ? de->next : NULL;
+	}
+}
+
 /*
  * Undo the mount whose root is root. 0; -EINVAL when root is not a mounted
  * root; -EBUSY when something inside is in use, unless detach (MNT_DETACH):
@@ -271,7 +309,7 @@ int vfs_umount(struct inode *root, bool detach)
 	struct mount_rec *m = mount_find(root);
 	if (!dir || dir->mounted != root || root->mounted)
 		return -EINVAL;
-	if (root->refs > 2 && !detach) /* the mount's and the caller's */
+	if (!detach && (root->refs > 2 || mount_tree_busy(root))) /* 2: the mount's and the caller's */
 		return -EBUSY;
 	for (struct mount_rec **pp = &mounts; *pp; pp = &(*pp)->next) {
 		if (*pp == m) {

@@ -212,16 +212,24 @@ static int show_status(struct inode *ino, struct pbuf *b)
 
 /* ---- fd/ and the links ------------------------------------------------------------- */
 
-/* What /proc/PID/fd/N reads as: a path, or "pipe:[ino]" / "anon_inode:..." for the rest. */
+/*
+ * What /proc/PID/fd/N reads as: a path, else Linux's "pipe:[ino]" and
+ * "socket:[ino]" forms (an anonymous pipe end has no inode: fstat calls it
+ * inode 0 too), "anon_inode:[ino]" for the rest.
+ */
 static void fd_target(struct file *f, char *buf, uint64_t len)
 {
 	file_path(f, buf, len);
 	if (buf[0])
 		return;
-	if (!f->inode || S_ISFIFO(f->inode->mode))
-		ksnprintf(buf, len, "pipe:[%lu]", (unsigned long)(uintptr_t)f->priv & 0xffffff);
+	if (!f->inode)
+		ksnprintf(buf, len, "pipe:[0]");
+	else if (S_ISFIFO(f->inode->mode))
+		ksnprintf(buf, len, "pipe:[%lu]", (unsigned long)f->inode->ino);
+	else if ((f->inode->mode & S_IFMT) == S_IFSOCK)
+		ksnprintf(buf, len, "socket:[%lu]", (unsigned long)f->inode->ino);
 	else
-		ksnprintf(buf, len, "anon_inode:[%lu]", f->inode->ino);
+		ksnprintf(buf, len, "anon_inode:[%lu]", (unsigned long)f->inode->ino);
 }
 
 /* The fd/ directory lists the open descriptors of its process, one symlink each. */
