@@ -6,9 +6,7 @@
  * wait with EINTR even under SA_RESTART.
  */
 #include "kernel/errno.h"
-#include "kernel/signal.h"
 #include "kernel/syscall.h"
-#include "kernel/task.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "../fs/anon_files.h"
@@ -20,17 +18,12 @@
 
 static long do_epoll_create(uint64_t flags)
 {
-	struct file *f;
-	long fd;
+	struct file *f = NULL;
+	long err;
 	if (flags & ~(uint64_t)O_CLOEXEC)
 		return -EINVAL;
-	fd = epoll_create(&f);
-	if (fd)
-		return fd;
-	fd = fd_install(f, (int)flags);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	err = epoll_create(&f);
+	return fd_install_new(err, f, (int)flags);
 }
 
 SYSCALL_DEFINE(213, epoll_create)
@@ -130,22 +123,12 @@ SYSCALL_DEFINE(232, epoll_wait)
 static long epoll_wait_masked(int epfd, uint64_t uevents, int max, uint64_t deadline,
 			      uint64_t umask, uint64_t size)
 {
-	struct task *t = current_task();
-	sigset_t set;
-	long n;
-	if (!umask)
-		return epoll_wait_until(epfd, uevents, max, deadline);
-	if (size != sizeof(sigset_t))
-		return -EINVAL;
-	if (copy_from_user(&set, umask, sizeof(set)))
-		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->blocked = set & ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));
+	bool swapped;
+	long n = sigmask_swap_in(umask, size, &swapped);
+	if (n)
+		return n;
 	n = epoll_wait_until(epfd, uevents, max, deadline);
-	if (n == -EINTR)
-		t->restore_blocked = true;
-	else
-		t->blocked = t->saved_blocked;
+	sigmask_swap_out(swapped, n);
 	return n;
 }
 
@@ -157,19 +140,9 @@ SYSCALL_DEFINE(281, epoll_pwait)
 /* epoll_pwait2: the timeout is a struct timespec (NULL: wait without a limit). */
 SYSCALL_DEFINE(441, epoll_pwait2)
 {
-	struct {
-		int64_t sec, nsec;
-	} ts;
-	uint64_t deadline = NO_DEADLINE;
-	if (a3) {
-		if (copy_from_user(&ts, a3, sizeof(ts)))
-			return -EFAULT;
-		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-			return -EINVAL;
-		if (ts.sec == 0 && ts.nsec == 0)
-			deadline = 0;
-		else if (ts.sec < 1000000000) /* longer is as good as forever */
-			deadline = time_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec;
-	}
+	uint64_t deadline;
+	long err = deadline_from_ts(a3, &deadline);
+	if (err)
+		return err;
 	return epoll_wait_masked((int)a0, a1, (int)a2, deadline, a4, a5);
 }

@@ -10,17 +10,12 @@
 /* eventfd2(initval, flags): a new descriptor, or -EINVAL/-EMFILE/-ENOMEM. */
 static long do_eventfd2(uint64_t initval, uint64_t flags)
 {
-	struct file *f;
-	long fd;
+	struct file *f = NULL;
+	long err;
 	if (flags & ~(uint64_t)(EFD_SEMAPHORE | O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
-	fd = eventfd_create((uint32_t)initval, (unsigned)flags, &f);
-	if (fd)
-		return fd;
-	fd = fd_install(f, (int)flags);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	err = eventfd_create((uint32_t)initval, (unsigned)flags, &f);
+	return fd_install_new(err, f, (int)flags);
 }
 
 SYSCALL_DEFINE(284, eventfd)

@@ -38,4 +38,29 @@ bool file_seekable(const struct file *f);
 /* Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 #define RW_MAX 0x7ffff000ull
 
+/*
+ * Install a newly made file: err is what making it returned (non-zero: it
+ * failed, f is not used). Returns the lowest free descriptor (O_CLOEXEC in
+ * flags sets close-on-exec) or -errno; on -EMFILE f is released.
+ */
+long fd_install_new(long err, struct file *f, int flags);
+/*
+ * Install a and b (pipe ends, socket pairs) at the two lowest free
+ * descriptors and store them as int[2] at ufds. Returns 0, or -EMFILE /
+ * -EFAULT with both files released and no descriptor left behind.
+ */
+long fd_install_pair(struct file *a, struct file *b, int flags, uint64_t ufds);
+
+/* sys_poll.c, shared with epoll_pwait/epoll_pwait2. */
+/*
+ * A deadline in time_ns() terms from a user timespec (NULL: none, 0 ns:
+ * don't wait). Returns 0 (and *deadline, UINT64_MAX for none, 0 for
+ * immediate), -EFAULT or -EINVAL.
+ */
+long deadline_from_ts(uint64_t uts, uint64_t *deadline);
+/* Install the signal mask at umask (size bytes; 0: none) for a wait. 0, -EINVAL or -EFAULT. */
+long sigmask_swap_in(uint64_t umask, uint64_t size, bool *swapped);
+/* Put the old mask back now, or after the handler runs when result says a signal interrupted. */
+void sigmask_swap_out(bool swapped, long result);
+
 #endif

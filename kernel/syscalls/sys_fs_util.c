@@ -92,3 +92,37 @@ bool file_seekable(const struct file *f)
 		return (ino->rdev >> 8) == 1; /* the memory devices */
 	return true;
 }
+
+long fd_install_new(long err, struct file *f, int flags)
+{
+	long fd;
+	if (err)
+		return err;
+	fd = fd_install(f, flags);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long fd_install_pair(struct file *a, struct file *b, int flags, uint64_t ufds)
+{
+	int fds[2];
+	fds[0] = fd_install(a, flags);
+	if (fds[0] < 0) {
+		file_put(a);
+		file_put(b);
+		return fds[0];
+	}
+	fds[1] = fd_install(b, flags);
+	if (fds[1] < 0) {
+		file_put(b);
+		fd_close(fds[0]);
+		return fds[1];
+	}
+	if (copy_to_user(ufds, fds, sizeof(fds))) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}

@@ -47,7 +47,7 @@ static unsigned fd_poll(int fd)
  * don't wait). Returns 0 (and *deadline, UINT64_MAX for none, 0 for
  * immediate), -EFAULT or -EINVAL.
  */
-static long deadline_from_ts(uint64_t uts, uint64_t *deadline)
+long deadline_from_ts(uint64_t uts, uint64_t *deadline)
 {
 	struct timespec_user ts;
 	if (!uts) {
@@ -158,7 +158,7 @@ SYSCALL_DEFINE(7, poll)
  * The signal mask a ppoll/pselect6 waits with: install it (saving the old
  * one) when given. Returns 0, -EINVAL or -EFAULT.
  */
-static long sigmask_swap_in(uint64_t umask, uint64_t size, bool *swapped)
+long sigmask_swap_in(uint64_t umask, uint64_t size, bool *swapped)
 {
 	struct task *t = current_task();
 	sigset_t set;
@@ -176,7 +176,7 @@ static long sigmask_swap_in(uint64_t umask, uint64_t size, bool *swapped)
 }
 
 /* Put the old mask back now, or after the handler runs when a signal interrupted the wait. */
-static void sigmask_swap_out(bool swapped, long result)
+void sigmask_swap_out(bool swapped, long result)
 {
 	struct task *t = current_task();
 	if (!swapped)

@@ -64,7 +64,7 @@ static struct file *sock_get(int fd, long *err)
 /* socketpair(domain, type, protocol, sv): Linux's checks, then two descriptors. */
 SYSCALL_DEFINE(53, socketpair)
 {
-	int domain = (int)a0, type = (int)a1 & SOCK_TYPE_MASK, fds[2];
+	int domain = (int)a0, type = (int)a1 & SOCK_TYPE_MASK;
 	unsigned flags = (unsigned)a1 & ~(unsigned)SOCK_TYPE_MASK;
 	struct file *s0, *s1;
 	long err;
@@ -78,27 +78,12 @@ SYSCALL_DEFINE(53, socketpair)
 		type = SOCK_DGRAM; /* as Linux's unix_create */
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;
+	if (!access_ok(a3, 2 * sizeof(int)))
+		return -EFAULT;
 	err = unix_socketpair(type, flags, &s0, &s1);
 	if (err)
 		return err;
-	fds[0] = fd_install(s0, (int)flags);
-	if (fds[0] < 0) {
-		file_put(s0);
-		file_put(s1);
-		return fds[0];
-	}
-	fds[1] = fd_install(s1, (int)flags);
-	if (fds[1] < 0) {
-		file_put(s1);
-		fd_close(fds[0]);
-		return fds[1];
-	}
-	if (copy_to_user(a3, fds, sizeof(fds))) {
-		fd_close(fds[0]);
-		fd_close(fds[1]);
-		return -EFAULT;
-	}
-	return 0;
+	return fd_install_pair(s0, s1, (int)flags, a3);
 }
 
 /* sendto(fd, buf, len, flags, addr, addrlen): the pair is connected, so an address is EISCONN. */
