@@ -124,23 +124,46 @@ bool signal_pending(void)
 	return t && ((t->pending & ~t->blocked) || (t->pending & sig_bit(SIGKILL)));
 }
 
+/*
+ * Linux's kill_ok_by_cred: the sender is privileged, or its real or
+ * effective uid is the target's real or saved uid; SIGCONT may also go to
+ * any process of the sender's session.
+ */
+static bool kill_permitted(const struct task *t, int sig)
+{
+	const struct task *me = current;
+	if (!me || me->euid == 0)
+		return true;
+	if (me->euid == t->uid || me->euid == t->suid || me->uid == t->uid || me->uid == t->suid)
+		return true;
+	return sig == SIGCONT && me->sid == t->sid;
+}
+
 static int send_checked(struct task *t, int sig)
 {
+	if (!kill_permitted(t, sig))
+		return -EPERM;
 	if (sig)
 		signal_send(t, sig);
 	return 0;
 }
 
+/* Several targets: success if any was signalled, else EPERM (none permitted) or ESRCH. */
+static int send_result(int found, int sent)
+{
+	return sent ? 0 : found ? -EPERM : -ESRCH;
+}
+
 int signal_send_pgrp(int pgid, int sig)
 {
-	int found = 0;
+	int found = 0, sent = 0;
 	/* Zombies still belong to their group until reaped: they count (and ignore the signal). */
 	for (struct task *t = task_first(); t; t = t->all_next)
 		if (t->pgid == pgid && t->pid > 0) {
-			send_checked(t, sig);
+			sent += send_checked(t, sig) == 0;
 			found = 1;
 		}
-	return found ? 0 : -ESRCH;
+	return send_result(found, sent);
 }
 
 SYSCALL_DEFINE(62, kill)
@@ -159,14 +182,14 @@ SYSCALL_DEFINE(62, kill)
 		return signal_send_pgrp(current->pgid, sig);
 	if (pid < -1)
 		return signal_send_pgrp(-pid, sig);
-	/* -1: every process except init and the caller. */
-	int found = 0;
+	/* -1: every process except init and the caller that the caller may signal. */
+	int found = 0, sent = 0;
 	for (struct task *t = task_first(); t; t = t->all_next)
 		if (t->pid > 1 && t != current && t->state != TASK_ZOMBIE) {
-			send_checked(t, sig);
+			sent += send_checked(t, sig) == 0;
 			found = 1;
 		}
-	return found ? 0 : -ESRCH;
+	return send_result(found, sent);
 }
 
 static long tkill_common(int tgid, int tid, int sig)
@@ -176,6 +199,8 @@ static long tkill_common(int tgid, int tid, int sig)
 	struct task *t = task_find(tid);
 	if (!t || t->state == TASK_ZOMBIE || (tgid > 0 && t->tgid != tgid))
 		return -ESRCH;
+	if (!kill_permitted(t, sig))
+		return -EPERM;
 	if (sig) {
 		struct ksiginfo info = {.signo = sig, .code = SI_TKILL, .pid = current->tgid,
 					.uid = (int)current->uid};
