@@ -3,6 +3,8 @@
  * bomb stopped by RLIMIT_NPROC, a process touching more than RAM killed
  * with SIGKILL (small machines only), and after every test free memory back
  * to its value before it (`/proc/meminfo` MemFree, else sysinfo's freeram).
+ * The fork bomb runs twice: the first may leave the page tables of newly
+ * used kernel-stack slots (printed as a note), the second must not.
  *
  * Each test runs in a child so that the limits it sets die with it; the
  * NPROC tests drop to uid 65534 (root is exempt from RLIMIT_NPROC). On a
@@ -322,7 +324,7 @@ int main(void)
     } tests[] = {
         {"RLIMIT_AS", t_as}, {"RLIMIT_DATA", t_data}, {"RLIMIT_STACK", t_stack},
         {"RLIMIT_NOFILE", t_nofile}, {"RLIMIT_NPROC", t_nproc},
-        {"fork bomb", t_fork_bomb}, {"OOM", t_oom},
+        {"fork bomb (first)", t_fork_bomb}, {"fork bomb", t_fork_bomb}, {"OOM", t_oom},
     };
     enum { N = sizeof(tests) / sizeof(tests[0]) };
     int st[N];
@@ -338,7 +340,14 @@ int main(void)
         check(WIFEXITED(st[i]) && WEXITSTATUS(st[i]) == 0, tests[i].name, "child %s",
               check_status_text(st[i], buf, sizeof(buf)));
         snprintf(what, sizeof(what), "%s: free memory back", tests[i].name);
-        if (check_small_machine())
+        if (strstr(tests[i].name, "(first)"))
+            /* The first bomb raises the high-water mark of live tasks: the
+             * kernel keeps the page tables it mapped new kernel-stack slots
+             * with (kernel tables are never freed). The second bomb, same
+             * size, must give everything back. */
+            printf("# %s: free memory %+lld bytes (kernel-stack slot tables kept)\n",
+                   tests[i].name, delta[i]);
+        else if (check_small_machine())
             check(delta[i] == 0, what, "%+lld bytes", delta[i]);
         else
             check_skip(what, "a big host's free memory moves with everything else (%+lld)",
