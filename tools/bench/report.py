@@ -72,8 +72,9 @@ def write_markdown(path, report):
              ", ".join("%s <= %.2f" % (n, b) for b, n in STATUS) + ", regression above.", "",
              "QEMU: `%s`" % " ".join(report["config"]["qemu_common"]), ""]
     if "seconds" in report:
-        lines += ["The whole run took %d s (%.1f minutes)." % (report["seconds"],
-                                                               report["seconds"] / 60.0), ""]
+        lines += ["The whole run took %d s (%.1f minutes); QEMU used %d s of CPU time." %
+                  (report["seconds"], report["seconds"] / 60.0,
+                   report.get("qemu_cpu_seconds", 0)), ""]
     for mode in report["modes"]:
         lines += markdown_mode(mode, report["modes"][mode])
     with open(path, "w") as f:
