@@ -112,7 +112,6 @@ static struct {
 	char buf[CONSOLE_LINE_MAX];
 	uint8_t flag[CONSOLE_LINE_MAX];
 	unsigned len, ready;
-	uint64_t last_rx_ns; /* when the last byte arrived (VTIME) */
 } in;
 static struct waitq console_wait;
 static volatile bool rx_deferred; /* bytes were left in the ring for a safe point */
@@ -300,7 +299,6 @@ static void console_input_run(void)
 		got = true;
 	}
 	if (got) {
-		in.last_rx_ns = time_ns();
 		waitq_wake_all(&console_wait);
 		vfs_poll_wake();
 	}
