@@ -41,8 +41,9 @@ def vmas_in_order(mm):
     return out
 
 
-def maps_line(v, bits):
-    """One VMA as a /proc/PID/maps line."""
+def maps_line(v, bits, mm, start_stack):
+    """One VMA as a /proc/PID/maps line ([heap] and [stack] by Linux's
+    vma_is_initial_heap/stack rules, as kernel/fs/proc_maps.c names them)."""
     flags = int(v["flags"])
     perms = "".join(c if flags & bits[name] else "-" for c, name in
                     (("r", "VM_READ"), ("w", "VM_WRITE"), ("x", "VM_EXEC")))
@@ -53,9 +54,10 @@ def maps_line(v, bits):
         offset, ino = int(v["pgoff"]) << 12, int(f["ino"])
         if int(f["name"]) != 0:
             name = f["name"].string()
-    elif flags & bits.get("VM_BRK", 0):
+    elif int(v["start"]) < int(mm["brk"]) and int(v["end"]) > int(mm["brk_start"]):
         name = "[heap]"
-    elif flags & bits.get("VM_STACK", 0):
+    elif (int(v["start"]) <= start_stack <= int(v["end"]) if start_stack
+          else flags & bits.get("VM_STACK", 0)):
         name = "[stack]"
     # Linux's layout: the prefix ends in a space; a name is padded to column 73.
     line = "%08x-%08x %s %08x 00:00 %d " % (int(v["start"]), int(v["end"]), perms, offset, ino)
@@ -75,7 +77,7 @@ def describe(pid):
     lines = ["mm-vmas: pid %d (%s), mm 0x%x, PML4 pfn 0x%x, %d VMAs"
              % (int(task["pid"]), task["comm"].string(), mm_target.to_int(mm),
                 int(mm["root_pfn"]), len(vmas))]
-    lines += [maps_line(v, bits) for v in vmas]
+    lines += [maps_line(v, bits, mm.dereference(), int(task["start_stack"])) for v in vmas]
     if len(vmas) != int(mm["vmas"]["count"]):
         lines.append("INCONSISTENT: tree has %d VMAs, vmas.count says %d"
                      % (len(vmas), int(mm["vmas"]["count"])))
