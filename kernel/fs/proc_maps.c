@@ -34,6 +34,13 @@ static void maps_file_path(struct maps_ctx *c, struct inode *ino)
 	proc_inode_path(c->t, ino, c->path, sizeof(c->path));
 }
 
+/* An open file's path already carries Linux's mark once its name is gone. */
+static bool maps_marked_deleted(const char *path)
+{
+	uint64_t n = strlen(path), m = sizeof(" (deleted)") - 1;
+	return n >= m && !strcmp(path + n - m, " (deleted)");
+}
+
 /* One maps line (the smaps header too). */
 static void maps_line(struct maps_ctx *c, struct pbuf *b, struct vma *v)
 {
@@ -50,7 +57,7 @@ static void maps_line(struct maps_ctx *c, struct pbuf *b, struct vma *v)
 		struct inode *ino = mmf_to_inode(v->file);
 		if (c->last != v->file) {
 			maps_file_path(c, ino);
-			if (ino->nlink == 0)
+			if (ino->nlink == 0 && !maps_marked_deleted(c->path))
 				ksnprintf(c->path + strlen(c->path), sizeof(c->path) - strlen(c->path),
 					  " (deleted)");
 			c->last = v->file;
