@@ -162,6 +162,30 @@ static inline char *free_range(size_t len)
     return p;
 }
 
+/* The running program's absolute path (for tests that execve themselves):
+ * /proc/self/exe, else argv0 as given. Returns buf. */
+static inline char *self_path(char *buf, size_t size, const char *argv0)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+    if (n > 0)
+        buf[n] = 0;
+    else
+        snprintf(buf, size, "%s", argv0);
+    return buf;
+}
+
+/* Install an SA_SIGINFO handler for sig with extra flags and an empty sa_mask. */
+static inline void on_siginfo(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fn;
+    sa.sa_flags = SA_SIGINFO | flags;
+    sigaction(sig, &sa, NULL);
+}
+
 /* Read a whole small file (a /proc file) into buf, NUL-terminated; returns
  * its length or -errno when it cannot be opened. */
 static inline long slurp(const char *path, char *buf, size_t size)

@@ -42,11 +42,7 @@ int main(int argc, char **argv)
     int p[2];
     pipe2(p, O_CLOEXEC);
     char self[256];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n > 0)
-        self[n] = 0;
-    else
-        snprintf(self, sizeof(self), "%s", argv[0]);
+    self_path(self, sizeof(self), argv[0]);
     char a[8][16];
     snprintf(a[0], 16, "o%d", plain);
     snprintf(a[1], 16, "c%d", ce);

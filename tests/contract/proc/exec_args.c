@@ -70,11 +70,7 @@ int main(int argc, char **argv)
     char *args[] = { argv[0], "child", "", "two words", big, "last", NULL };
     char *envs[] = { "A=1", "EMPTY=", "=noname", "PATH=/x:/y", "NOEQUALS", NULL };
     char self[256];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n > 0) {
-        self[n] = 0;
-        args[0] = self;
-    }
+    args[0] = self_path(self, sizeof(self), argv[0]);
     pid_t p = fork();
     if (p == 0) {
         execve(args[0], args, envs);

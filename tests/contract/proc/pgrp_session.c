@@ -81,11 +81,7 @@ int main(int argc, char **argv)
     }
     contract_start();
     char self[256];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n > 0)
-        self[n] = 0;
-    else
-        snprintf(self, sizeof(self), "%s", argv[0]);
+    self_path(self, sizeof(self), argv[0]);
     pid_t p = fork();
     if (p == 0) {
         in_session(self);

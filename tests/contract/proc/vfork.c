@@ -23,12 +23,7 @@ int main(int argc, char **argv)
     pid_t w = waitpid(p, &st, 0);
     SAY("reaped the vfork child: %s, status %d", w == p ? "yes" : "no", WEXITSTATUS(st));
     char self[256];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    const char *path = argv[0];
-    if (n > 0) {
-        self[n] = 0;
-        path = self;
-    }
+    const char *path = self_path(self, sizeof(self), argv[0]);
     p = vfork();
     if (p == 0) {
         shared_var = 3;

@@ -56,12 +56,7 @@ int main(int argc, char **argv)
     }
     waitpid(p, NULL, 0);
     char self[256];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    const char *path = argv[0];
-    if (n > 0) {
-        self[n] = 0;
-        path = self;
-    }
+    const char *path = self_path(self, sizeof(self), argv[0]);
     p = fork();
     if (p == 0) {
         kill(getpid(), SIGUSR1); /* pending in this process when it calls execve */

@@ -44,13 +44,9 @@ static void show(const char *what, pid_t want_pid)
 int main(void)
 {
     contract_start();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = handler;
-    sa.sa_flags = SA_SIGINFO;
-    sigaction(SIGUSR1, &sa, NULL);
-    sigaction(SIGRTMIN, &sa, NULL);
-    sigaction(SIGCHLD, &sa, NULL);
+    on_siginfo(SIGUSR1, handler, 0);
+    on_siginfo(SIGRTMIN, handler, 0);
+    on_siginfo(SIGCHLD, handler, 0);
     kill(getpid(), SIGUSR1);
     show("kill self", getpid());
     SAY("ucontext given: %d, saved rsp above the handler: %d", have_uc, uc_sp_ok);

@@ -49,10 +49,6 @@ int main(void)
 {
     contract_start();
     int fd = tty_open();
-    if (fd < 0) {
-        SAY("no terminal to open");
-        return contract_end(), 1;
-    }
     int ready[2], hold[2];
     pipe(ready);
     pipe(hold);

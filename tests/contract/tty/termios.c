@@ -8,10 +8,6 @@ int main(void)
 {
     contract_start();
     int fd = tty_open();
-    if (fd < 0) {
-        SAY("no terminal to open");
-        return contract_end(), 1;
-    }
     struct termios orig, t, back;
     SAY("tcgetattr: %s", tcgetattr(fd, &orig) ? errname(errno) : "0");
     t = orig;
