@@ -271,8 +271,8 @@ int main(int argc, char **argv)
     double start = now_s();
     for (uint64_t i = o.from; i < o.count;) {
         uint64_t to = i + o.batch < o.count ? i + o.batch : o.count;
-        printf("torture: seed %lu: calls %lu..%lu\n", (unsigned long)o.seed, (unsigned long)i,
-               (unsigned long)to - 1);
+        printf("torture: seed %lu: calls %lu..%lu (free memory %lld)\n", (unsigned long)o.seed,
+               (unsigned long)i, (unsigned long)to - 1, free_memory());
         i = batch_run(&o, i, to, rec, shm_fd, &t);
         gen_cleanup(o.dir);
     }
