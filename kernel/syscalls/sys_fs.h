@@ -10,7 +10,7 @@
 #include "../fs/vfs_internal.h"
 
 /*
- * Copy the user path at upath into a new kernel buffer (VFS_PATH_MAX
+ * Copy the user path at upath into a new kernel buffer (its length + 1
  * bytes). Returns it, or NULL with *err set to -EFAULT, -ENAMETOOLONG,
  * -ENOMEM, or -ENOENT for an empty path (unless empty_ok).
  */

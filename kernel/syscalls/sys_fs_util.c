@@ -3,10 +3,20 @@
  */
 #include "kernel/errno.h"
 #include "kernel/heap.h"
+#include "kernel/kstring.h"
 #include "kernel/uaccess.h"
 #include "sys_fs.h"
 
-char *user_path_get(uint64_t upath, bool empty_ok, long *err)
+/* A path longer than this is read straight into a VFS_PATH_MAX buffer. */
+#define PATH_SHORT 256
+
+/* The result of reading a path: n its length or -errno (0 is ENOENT unless empty_ok). */
+static long path_checked(long n, bool empty_ok)
+{
+	return n == 0 && !empty_ok ? -ENOENT : n;
+}
+
+static char *user_path_get_long(uint64_t upath, bool empty_ok, long *err)
 {
 	char *buf = kmalloc(VFS_PATH_MAX);
 	long n;
@@ -14,14 +24,39 @@ char *user_path_get(uint64_t upath, bool empty_ok, long *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	n = strncpy_from_user(buf, upath, VFS_PATH_MAX);
-	if (n == 0 && !empty_ok)
-		n = -ENOENT;
+	n = path_checked(strncpy_from_user(buf, upath, VFS_PATH_MAX), empty_ok);
 	if (n < 0) {
 		kfree(buf);
 		*err = n;
 		return NULL;
 	}
+	return buf;
+}
+
+/*
+ * Most paths are short: they are read through the stack and kept in a
+ * buffer of their own size. kmalloc zeroes what it returns (and the heap
+ * poisons it when freed), so a 4 KiB buffer for every path cost more than
+ * many lookups themselves.
+ */
+char *user_path_get(uint64_t upath, bool empty_ok, long *err)
+{
+	char small[PATH_SHORT];
+	char *buf;
+	long n = strncpy_from_user(small, upath, sizeof(small));
+	if (n == -ENAMETOOLONG)
+		return user_path_get_long(upath, empty_ok, err);
+	n = path_checked(n, empty_ok);
+	if (n < 0) {
+		*err = n;
+		return NULL;
+	}
+	buf = kmalloc((uint64_t)n + 1);
+	if (!buf) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memcpy(buf, small, (uint64_t)n + 1);
 	return buf;
 }
 
