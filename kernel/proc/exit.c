@@ -71,6 +71,8 @@ static void reparent_children(struct task *t)
 	while (t->children) {
 		struct task *c = t->children;
 		t->children = c->sibling;
+		if (c->pdeath_signal && c->state != TASK_ZOMBIE)
+			signal_send(c, c->pdeath_signal); /* PR_SET_PDEATHSIG: the parent is gone */
 		c->parent = init;
 		c->sibling = init ? init->children : NULL;
 		if (init)

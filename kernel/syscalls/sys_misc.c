@@ -2,7 +2,7 @@
  * syscalls/sys_misc.c - the small calls C libraries make at start-up and
  * programs make now and then: getrandom, arch_prctl (FS base),
  * set_tid_address, robust lists, rseq (absent), resource limits, sysinfo,
- * prctl (names, dumpable, child subreaper), scheduling queries and getrusage (uname is sys_uts.c, reboot
+ * prctl (names, dumpable, parent-death signal, child subreaper), scheduling queries and getrusage (uname is sys_uts.c, reboot
  * sys_reboot.c).
  */
 #include "kernel/cpu.h"
@@ -199,9 +199,12 @@ SYSCALL_DEFINE(157, prctl)
 	case PR_GET_NAME:
 		return copy_to_user(a1, t->comm, sizeof(t->comm)) ? -EFAULT : 0;
 	case PR_SET_PDEATHSIG:
-		return a1 > NSIG ? -EINVAL : 0;
+		if (a1 > NSIG)
+			return -EINVAL;
+		t->pdeath_signal = (int)a1;
+		return 0;
 	case PR_GET_PDEATHSIG:
-		return put_user_u32(a1, 0) ? -EFAULT : 0;
+		return put_user_u32(a1, (uint32_t)t->pdeath_signal) ? -EFAULT : 0;
 	case PR_GET_DUMPABLE:
 		return t->not_dumpable ? 0 : 1;
 	case PR_SET_DUMPABLE:

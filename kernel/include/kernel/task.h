@@ -80,6 +80,7 @@ struct task {
 	bool did_exec;              /* has called execve since fork (setpgid: EACCES) */
 	bool child_subreaper;       /* adopts orphaned descendants (PR_SET_CHILD_SUBREAPER) */
 	bool not_dumpable;          /* PR_SET_DUMPABLE 0 (reset by execve) */
+	int pdeath_signal;          /* sent when the parent exits (PR_SET_PDEATHSIG), 0 none */
 	int exit_signal;            /* sent to the parent at exit (clone's CSIGNAL), 0 none */
 
 	struct mm *mm;

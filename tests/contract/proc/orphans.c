@@ -1,7 +1,8 @@
 /* Zombies and orphans: an exited, unreaped child is still there for kill(0)
  * and getpgid; reaping makes it ESRCH; a grandchild whose parent exits is
  * adopted by the nearest subreaper (PR_SET_CHILD_SUBREAPER) and reaped by
- * it; exit codes survive the adoption; getppid follows. */
+ * it; exit codes survive the adoption; getppid follows; PR_SET_PDEATHSIG
+ * signals a child when its parent exits. */
 #include "contract.h"
 #include <signal.h>
 #include <sys/prctl.h>
@@ -53,6 +54,30 @@ int main(void)
     SAY("grandchild's parent is now us: %d", adopted);
     pid_t w = waitpid(-1, &st, 0);
     SAY("we reaped the grandchild: %d, status %d", w == g, WEXITSTATUS(st));
+    /* parent-death signal: the grandchild asks for SIGTERM when the middle one exits */
+    int ready[2];
+    pipe(ready);
+    mid = fork();
+    if (mid == 0) {
+        pid_t g2 = fork();
+        if (g2 == 0) {
+            int sig = -1;
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            prctl(PR_GET_PDEATHSIG, &sig);
+            write(ready[1], &sig, sizeof(sig));
+            for (;;)
+                pause();
+        }
+        int sig;
+        read(ready[0], &sig, sizeof(sig));
+        SAY("PR_GET_PDEATHSIG: %d", sig);
+        _exit(0);
+    }
+    waitpid(mid, NULL, 0);
+    w = waitpid(-1, &st, 0);
+    SAY("orphan with a parent-death signal: %s %d", WIFSIGNALED(st) ? "killed by" : "exited",
+        WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    SAY("PR_SET_PDEATHSIG bad signal: %s", prctl(PR_SET_PDEATHSIG, 99) ? errname(errno) : "0");
     SAY("no children left: %s", waitpid(-1, &st, 0) < 0 ? errname(errno) : "more");
     return contract_end();
 }
