@@ -217,12 +217,15 @@ static int show_status(struct inode *ino, struct pbuf *b)
  * "socket:[ino]" forms (an anonymous pipe end has no inode: fstat calls it
  * inode 0 too), "anon_inode:[ino]" for the rest.
  */
-static void fd_target(struct file *f, char *buf, uint64_t len)
+static void fd_target(struct task *t, struct file *f, char *buf, uint64_t len)
 {
 	file_path(f, buf, len);
 	if (buf[0])
 		return;
-	if (!f->inode)
+	if (f->inode && S_ISREG(f->inode->mode) && f->inode->nlink == 0) {
+		proc_inode_path(t, f->inode, buf, len); /* another name it has, if any */
+		ksnprintf(buf + strlen(buf), len - strlen(buf), "%s(deleted)", buf[0] ? " " : "");
+	} else if (!f->inode)
 		ksnprintf(buf, len, "pipe:[0]");
 	else if (S_ISFIFO(f->inode->mode))
 		ksnprintf(buf, len, "pipe:[%lu]", (unsigned long)f->inode->ino);
@@ -252,7 +255,7 @@ static void fd_dir_refresh(struct inode *dir)
 	for (int fd = 0; ft && fd < ft->size; fd++) {
 		if (!ft->slots[fd].file)
 			continue;
-		fd_target(ft->slots[fd].file, target, VFS_PATH_MAX);
+		fd_target(t, ft->slots[fd].file, target, VFS_PATH_MAX);
 		ksnprintf(name, sizeof(name), "%d", fd);
 		pseudo_symlink(dir, name, target);
 	}
