@@ -225,6 +225,12 @@ SYSCALL_DEFINE(40, sendfile)
 			pos -= (uint64_t)(r - w);
 			break;
 		}
+		/*
+		 * A short read is all there is for now: reading on would block on a
+		 * pipe or terminal, or swallow the end-of-file mark of a ^D.
+		 */
+		if ((uint64_t)r < chunk)
+			break;
 	}
 	if (a2) {
 		if (put_user_u64(a2, pos))
