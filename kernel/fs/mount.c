@@ -331,25 +331,22 @@ int vfs_umount(struct inode *root, bool detach)
 
 /* ---- /proc/mounts and statfs ------------------------------------------------------- */
 
+/* The flag words /proc/mounts shows after rw/ro, in Linux's order (superblock, then mount). */
+static const struct {
+	unsigned long flag;
+	const char *name;
+} mount_flag_names[] = {
+	{MS_SYNCHRONOUS, ",sync"}, {MS_DIRSYNC, ",dirsync"},       {MS_LAZYTIME, ",lazytime"},
+	{MS_NOSUID, ",nosuid"},    {MS_NODEV, ",nodev"},           {MS_NOEXEC, ",noexec"},
+	{MS_NOATIME, ",noatime"},  {MS_NODIRATIME, ",nodiratime"},
+};
+
 static void mount_flags_show(struct pbuf *b, unsigned long f)
 {
 	pbuf_printf(b, f & MS_RDONLY ? "ro" : "rw");
-	if (f & MS_SYNCHRONOUS)
-		pbuf_printf(b, ",sync");
-	if (f & MS_DIRSYNC)
-		pbuf_printf(b, ",dirsync");
-	if (f & MS_LAZYTIME)
-		pbuf_printf(b, ",lazytime");
-	if (f & MS_NOSUID)
-		pbuf_printf(b, ",nosuid");
-	if (f & MS_NODEV)
-		pbuf_printf(b, ",nodev");
-	if (f & MS_NOEXEC)
-		pbuf_printf(b, ",noexec");
-	if (f & MS_NOATIME)
-		pbuf_printf(b, ",noatime");
-	if (f & MS_NODIRATIME)
-		pbuf_printf(b, ",nodiratime");
+	for (unsigned i = 0; i < sizeof(mount_flag_names) / sizeof(mount_flag_names[0]); i++)
+		if (f & mount_flag_names[i].flag)
+			pbuf_printf(b, "%s", mount_flag_names[i].name);
 	if (!(f & (MS_NOATIME | MS_STRICTATIME)))
 		pbuf_printf(b, ",relatime");
 }
