@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "torture.h"
@@ -147,6 +148,28 @@ static void args_brk(struct gen *g, uint64_t a[6])
     }
 }
 
+/* Children that still run after this long are killed: a child resumed
+ * at a random rip by rt_sigreturn can loop in user mode for ever (it may
+ * have landed in a loop of this very program). */
+#define CHILD_WAIT_MS 20000
+unsigned long torture_runaway_children;
+
+static void child_reap(pid_t pid)
+{
+    int st;
+    for (int ms = 0; ms < CHILD_WAIT_MS; ms++) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    torture_runaway_children++;
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+}
+
 /* fork: the child writes over pool pages (copy-on-write, maybe SIGSEGV) and exits. */
 static long run_fork(struct gen *g, uint64_t a[6])
 {
@@ -162,11 +185,8 @@ static long run_fork(struct gen *g, uint64_t a[6])
         }
         _exit(0);
     }
-    if (pid > 0) {
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-        }
-    }
+    if (pid > 0)
+        child_reap(pid);
     return pid;
 }
 
@@ -183,11 +203,8 @@ static long run_sigreturn(struct gen *g, uint64_t a[6])
                          : : "r"(words) : "memory");
         _exit(0);
     }
-    if (pid > 0) {
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-        }
-    }
+    if (pid > 0)
+        child_reap(pid);
     return pid;
 }
 

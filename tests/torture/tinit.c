@@ -3,7 +3,8 @@
  * usage (words after `--` on the kernel command line):
  *     /init CALLS SEEDS [PROGRAM...]
  * SEEDS is a comma-separated list (`1,2,3`) or a range (`1-20`). Runs
- * `/torture/torture SEED CALLS --check-memory` for every seed, then each
+ * `/torture/torture SEED CALLS` for every seed (free memory measured from
+ * here, before it starts and after it is reaped, must be equal), then each
  * PROGRAM (`/torture/NAME`, default t_limits and t_isolation; `-` for
  * none) and prints
  * `torture-run: N passed, N failed`: a torture seed passes when it exits 0,
@@ -17,8 +18,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static unsigned passed, failed;
@@ -42,17 +46,59 @@ static int run(char *const argv[])
     }
 }
 
+/* Free memory in bytes: /proc/meminfo's MemFree when there is one, else sysinfo. */
+static long long free_memory(void)
+{
+    char buf[4096];
+    int fd = open("/proc/meminfo", O_RDONLY);
+    if (fd >= 0) {
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = '\0';
+            char *p = strstr(buf, "MemFree:");
+            if (p)
+                return strtoll(p + 8, NULL, 10) * 1024;
+        }
+    }
+    struct sysinfo si;
+    return sysinfo(&si) ? -1 : (long long)si.freeram * si.mem_unit;
+}
+
+/* After a run: reap orphans it left and give free memory up to 10 s to
+ * come back to `before` (exits finish asynchronously); the last value. */
+static long long settle(long long before)
+{
+    long long now = free_memory();
+    for (int i = 0; i < 100 && now != before; i++) {
+        struct timespec ts = {0, 100000000};
+        while (waitpid(-1, NULL, WNOHANG) > 0) {
+        }
+        nanosleep(&ts, NULL);
+        now = free_memory();
+    }
+    return now;
+}
+
+/* One torture process per seed; free memory is measured from out here,
+ * before it starts and after it is reaped, so that its own memory (stack
+ * growth, page tables) is gone and only what the kernel kept remains. */
 static void run_seed(const char *calls, unsigned long seed)
 {
     char s[32];
     snprintf(s, sizeof(s), "%lu", seed);
-    char *argv[] = {"/torture/torture", s, (char *)calls, "--check-memory", NULL};
+    char *argv[] = {"/torture/torture", s, (char *)calls, NULL};
+    long long before = free_memory();
     int st = run(argv);
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+    long long after = settle(before);
+    printf("torture-run: seed %lu: free memory %lld before, %lld after (%+lld bytes)\n", seed,
+           before, after, after - before);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && after == before) {
         passed++;
     } else {
         failed++;
-        printf("torture-run: seed %lu failed (status %#x)\n", seed, st);
+        printf("torture-run: seed %lu failed (status %#x%s)\n", seed, st,
+               after == before ? "" : ", free memory not back");
     }
 }
 

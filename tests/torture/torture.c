@@ -12,7 +12,8 @@
  * never write changes, when a worker hangs (no batch may take longer than
  * the timeout: no call made here waits for long) or cannot be killed, and,
  * with --check-memory, when free memory does not come back to its starting
- * value. The last line is `torture: N calls, ... OK` or `... FAILED`.
+ * value (this process's own growth, a deeper stack, counts against it: the
+ * torture initramfs measures from its init instead). The last line is `torture: N calls, ... OK` or `... FAILED`.
  * `--list` prints the calls made and the calls left out, with reasons.
  */
 #define _GNU_SOURCE
@@ -33,7 +34,7 @@
 #include "torture.h"
 
 struct totals {
-    uint64_t calls, mem_calls, workers, signalled, failures;
+    uint64_t calls, mem_calls, workers, signalled, failures, runaway;
 };
 
 static double now_s(void)
@@ -122,6 +123,7 @@ static uint64_t batch_run(const struct torture_opts *o, uint64_t from, uint64_t 
     int st = batch_wait(pid, o->timeout_s, &hung);
     t->calls += rec->done - from;
     t->mem_calls += rec->mem_calls;
+    t->runaway += rec->runaway;
     if (st < 0) {
         print_call("worker could not be killed (SIGKILL ignored)", o, rec);
         t->failures++;
@@ -227,9 +229,10 @@ static int finish(const struct torture_opts *o, const struct totals *t, double s
            (unsigned long)o->seed, free_before, free_after, free_after - free_before,
            o->check_memory ? (mem_ok ? "" : ": NOT BACK") : " (not checked)");
     printf("torture: %lu calls (%lu memory calls), seed %lu, %lu workers, %lu ended by a "
-           "signal, %lu failures, %.1f s, %.0f calls/s %s\n",
+           "signal, %lu runaway children killed, %lu failures, %.1f s, %.0f calls/s %s\n",
            (unsigned long)t->calls, (unsigned long)t->mem_calls, (unsigned long)o->seed,
-           (unsigned long)t->workers, (unsigned long)t->signalled, (unsigned long)t->failures,
+           (unsigned long)t->workers, (unsigned long)t->signalled, (unsigned long)t->runaway,
+           (unsigned long)t->failures,
            secs, secs > 0 ? (double)t->calls / secs : 0.0,
            t->failures || !mem_ok ? "FAILED" : "OK");
     return t->failures || !mem_ok ? 1 : 0;

@@ -64,7 +64,11 @@ struct torture_record {
     volatile long nr;            /* system-call number */
     volatile uint64_t args[6];
     volatile uint64_t mem_calls; /* calls counted as memory calls */
+    volatile uint64_t runaway;   /* children killed after CHILD_WAIT_MS */
 };
+
+/* Children of fork and rt_sigreturn calls killed because they ran too long (calls.c). */
+extern unsigned long torture_runaway_children;
 
 /* Map the pools and the canary at their fixed addresses; 0 or -1. */
 int layout_create(int shm_fd);

@@ -106,6 +106,7 @@ void worker_run(const struct torture_opts *o, uint64_t from, uint64_t to,
             syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         if (c->mem)
             rec->mem_calls++;
+        rec->runaway = torture_runaway_children;
         rec->done = i + 1;
         if (!layout_canary_ok())
             _exit(EXIT_CANARY);
