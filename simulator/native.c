@@ -476,6 +476,10 @@ static void run_event(struct native_run *r, const struct trace_record *rec)
 		run_stop(r, true, "exec brk=ADDR (the host places its own heap)");
 		return;
 	}
+	if (rec->kind == TR_GROW) {
+		run_stop(r, true, "grow (a kernel's stack growth; the host grows no VMA on request)");
+		return;
+	}
 	if (rec->has_outcome && rec->outcome == TRACE_OUT_ADDR) {
 		run_stop(r, true, "an address outcome (the host chooses its own addresses)");
 		return;

@@ -213,6 +213,31 @@ static int32_t ev_read(struct replay *r, struct sim_proc **p, const struct trace
 	return fault_outcome(fr);
 }
 
+/*
+ * `grow ADDR` (recorded traces): the VMA above ADDR grows down in place to
+ * start at ADDR's page, as the kernel grows a stack on a fault below it
+ * (Linux's expand_stack; the kernel checked its limits, the trace only
+ * says it happened; ADDR lies in the gap below it, so nothing is in the
+ * way). EINVAL when no anonymous VMA lies above ADDR; ok when ADDR is
+ * already inside one.
+ */
+static int32_t ev_grow(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vma_find(&mm->vmas, addr);
+	uint64_t start = addr & PAGE_MASK, pages;
+
+	if (!v || v->file)
+		return MM_EINVAL;
+	if (v->start <= addr)
+		return TRACE_OUT_OK;
+	pages = (v->start - start) >> PAGE_SHIFT;
+	v->start = start;
+	v->pgoff -= pages;
+	vma_adjust(&mm->vmas, v);
+	mm->total_vm += pages;
+	return TRACE_OUT_OK;
+}
+
 /* A trace file's page range that MADV_REMOVE punches. */
 struct punch {
 	struct sim_file *file;
@@ -321,6 +346,8 @@ static int32_t event_run(struct replay *r, struct sim_proc **p, const struct tra
 		return ev_fork(r, *p, rec);
 	case TR_EXEC:
 		return ev_exec(r, *p, rec);
+	case TR_GROW:
+		return ev_grow(mm, a1);
 	case TR_EXIT:
 		replay_proc_end(r, *p);
 		*p = NULL;

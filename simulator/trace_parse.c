@@ -472,6 +472,8 @@ static int event_fields(struct line_ctx *c, struct trace_record *r)
 		return ev_fork(c, r);
 	case TR_EXEC:
 		return ev_exec(c, r);
+	case TR_GROW:
+		return field_addr(c, "address", &r->addr);
 	default: /* exit */
 		return 0;
 	}
@@ -489,7 +491,7 @@ static const struct {
 	{KW("write"), TR_WRITE}, {KW("mmap"), TR_MMAP},     {KW("munmap"), TR_MUNMAP},
 	{KW("mprotect"), TR_MPROTECT}, {KW("madvise"), TR_MADVISE},
 	{KW("mremap"), TR_MREMAP}, {KW("brk"), TR_BRK},    {KW("fork"), TR_FORK},
-	{KW("exec"), TR_EXEC},   {KW("exit"), TR_EXIT},
+	{KW("exec"), TR_EXEC},   {KW("exit"), TR_EXIT},     {KW("grow"), TR_GROW},
 };
 
 static int field_pid(struct line_ctx *c, const struct trace_token *t, uint32_t *pid)
