@@ -28,39 +28,22 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "meminfo.h"
 
 #define MB (1ul << 20)
-
-static long long free_memory(void)
-{
-    char buf[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd >= 0) {
-        ssize_t n = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        if (n > 0) {
-            buf[n] = '\0';
-            char *p = strstr(buf, "MemFree:");
-            if (p)
-                return strtoll(p + 8, NULL, 10) * 1024;
-        }
-    }
-    struct sysinfo si;
-    return sysinfo(&si) ? -1 : (long long)si.freeram * si.mem_unit;
-}
 
 /* Run fn in a child; *delta is the change of free memory across it.
  * Orphans a test leaves (the fork bomb's) are init's to reap, so free
  * memory may take a moment to come back: up to 10 s on a small machine. */
 static int run_test(int (*fn)(void), long long *delta)
 {
-    long long before = free_memory();
+    long long before = meminfo_free();
     int st = check_run_child((int (*)(void *))(void *)fn, NULL);
-    *delta = free_memory() - before;
+    *delta = meminfo_free() - before;
     for (int i = 0; i < 100 && *delta && check_small_machine(); i++) {
         struct timespec ts = {0, 100000000};
         nanosleep(&ts, NULL);
-        *delta = free_memory() - before;
+        *delta = meminfo_free() - before;
     }
     return st;
 }

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "meminfo.h"
+
 static unsigned passed, failed;
 
 /* Run argv; returns its wait status. PID 1 also reaps the orphans it inherits. */
@@ -46,36 +48,17 @@ static int run(char *const argv[])
     }
 }
 
-/* Free memory in bytes: /proc/meminfo's MemFree when there is one, else sysinfo. */
-static long long free_memory(void)
-{
-    char buf[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd >= 0) {
-        ssize_t n = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        if (n > 0) {
-            buf[n] = '\0';
-            char *p = strstr(buf, "MemFree:");
-            if (p)
-                return strtoll(p + 8, NULL, 10) * 1024;
-        }
-    }
-    struct sysinfo si;
-    return sysinfo(&si) ? -1 : (long long)si.freeram * si.mem_unit;
-}
-
 /* After a run: reap orphans it left and give free memory up to 10 s to
  * come back to `before` (exits finish asynchronously); the last value. */
 static long long settle(long long before)
 {
-    long long now = free_memory();
+    long long now = meminfo_free();
     for (int i = 0; i < 100 && now != before; i++) {
         struct timespec ts = {0, 100000000};
         while (waitpid(-1, NULL, WNOHANG) > 0) {
         }
         nanosleep(&ts, NULL);
-        now = free_memory();
+        now = meminfo_free();
     }
     return now;
 }
@@ -88,7 +71,7 @@ static void run_seed(const char *calls, unsigned long seed)
     char s[32];
     snprintf(s, sizeof(s), "%lu", seed);
     char *argv[] = {"/torture/torture", s, (char *)calls, NULL};
-    long long before = free_memory();
+    long long before = meminfo_free();
     int st = run(argv);
     long long after = settle(before);
     printf("torture-run: seed %lu: free memory %lld before, %lld after (%+lld bytes)\n", seed,

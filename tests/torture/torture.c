@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "meminfo.h"
 #include "torture.h"
 
 struct totals {
@@ -58,25 +59,6 @@ static void print_call(const char *what, const struct torture_opts *o,
     printf("torture: seed %lu: %s in call %lu: %s (nr %ld) args %#lx %#lx %#lx %#lx %#lx %#lx\n",
            (unsigned long)o->seed, what, (unsigned long)rec->index, call_name(rec->nr), rec->nr,
            rec->args[0], rec->args[1], rec->args[2], rec->args[3], rec->args[4], rec->args[5]);
-}
-
-/* Free memory in bytes: /proc/meminfo's MemFree when there is one, else sysinfo. */
-static long long free_memory(void)
-{
-    char buf[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd >= 0) {
-        ssize_t n = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        if (n > 0) {
-            buf[n] = '\0';
-            char *p = strstr(buf, "MemFree:");
-            if (p)
-                return strtoll(p + 8, NULL, 10) * 1024;
-        }
-    }
-    struct sysinfo si;
-    return sysinfo(&si) ? -1 : (long long)si.freeram * si.mem_unit;
 }
 
 /* Wait for the worker up to the timeout; SIGKILL it after. Returns the status or -1 (hang). */
@@ -223,7 +205,7 @@ static int shared_file(const char *dir)
 static int finish(const struct torture_opts *o, const struct totals *t, double secs,
                   long long free_before)
 {
-    long long free_after = free_memory();
+    long long free_after = meminfo_free();
     bool mem_ok = !o->check_memory || free_after == free_before;
     printf("torture: seed %lu: free memory %lld before, %lld after (%+lld bytes)%s\n",
            (unsigned long)o->seed, free_before, free_after, free_after - free_before,
@@ -250,7 +232,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     signal(SIGPIPE, SIG_IGN);
 
-    long long free_before = free_memory();
+    long long free_before = meminfo_free();
     printf("torture: seed %lu, calls %lu..%lu, batches of %lu, uid %d%s\n",
            (unsigned long)o.seed, (unsigned long)o.from, (unsigned long)o.count,
            (unsigned long)o.batch, (int)getuid(),
@@ -275,7 +257,7 @@ int main(int argc, char **argv)
     for (uint64_t i = o.from; i < o.count;) {
         uint64_t to = i + o.batch < o.count ? i + o.batch : o.count;
         printf("torture: seed %lu: calls %lu..%lu (free memory %lld)\n", (unsigned long)o.seed,
-               (unsigned long)i, (unsigned long)to - 1, free_memory());
+               (unsigned long)i, (unsigned long)to - 1, meminfo_free());
         i = batch_run(&o, i, to, rec, shm_fd, &t);
         gen_cleanup(o.dir);
     }
