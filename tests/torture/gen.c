@@ -7,7 +7,10 @@
  * non-canonical addresses, lengths of zero, one, 2 MiB +- 1, 2^63 and -1,
  * flags with unknown bits, ranges straddling 2 MiB boundaries.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -121,17 +124,18 @@ static const char *const own_names[] = {"f0", "f1", "f2", "d0", "d0/f3", "d0/d1"
 static char own_paths[OWN_NAMES][160];
 static char long_path[6000];
 
-/* Removes what a batch left behind in dir; the names are the only ones calls make. */
+static int gen_remove(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    if (ftw->level > 0)
+        remove(path);
+    return 0;
+}
+
+/* Removes everything a batch left behind in dir (renames can nest the
+ * run's names inside each other, so the whole tree goes, deepest first). */
 void gen_cleanup(const char *dir)
 {
-    char p[200];
-    for (int i = (int)OWN_NAMES - 1; i >= 0; i--) {
-        strcpy(p, dir);
-        strcat(p, "/");
-        strcat(p, own_names[i]);
-        unlink(p);
-        rmdir(p);
-    }
+    nftw(dir, gen_remove, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static uint64_t gen_own_path(struct gen *g)
