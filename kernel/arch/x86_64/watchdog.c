@@ -14,6 +14,7 @@
 #include "kernel/apic.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
+#include "kernel/layout.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/task.h"
@@ -36,10 +37,18 @@ static void watchdog_configure(void)
 
 void watchdog_pet(void) { stuck_ticks = 0; }
 
-/* The tick interrupted HLT (the saved rip follows the one-byte instruction). */
+/*
+ * The tick interrupted HLT (the saved rip follows the one-byte instruction).
+ * Only the kernel's own text can hold that HLT, and only it is sure to be
+ * mapped: a tick may land on any address (a self-test jumping to a page it
+ * has just made non-executable, say), so nothing outside it is read.
+ */
 static bool watchdog_halted(const struct trap_frame *tf)
 {
-	return *(const uint8_t *)(tf->rip - 1) == 0xf4;
+	uint64_t at = tf->rip - 1;
+	if (at < (uint64_t)__text_start || at >= (uint64_t)__text_end)
+		return false;
+	return *(const uint8_t *)at == 0xf4;
 }
 
 void watchdog_tick(const struct trap_frame *tf)

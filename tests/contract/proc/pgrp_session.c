@@ -4,6 +4,7 @@
  * a negative group). Everything runs in a fresh session made by the test. */
 #include "contract.h"
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 static const char *r(long v) { return v < 0 ? errname(errno) : "ok"; }
@@ -61,11 +62,22 @@ static void in_session(const char *self)
     read(ready[0], &c, 1);
     SAY("setpgid of a child in another session: %s", r(setpgid(y, y)));
     SAY("getsid of that child is its pid: %d", getsid(y) == y);
-    pid_t z = vfork(); /* returns once the child has called execve */
+    /*
+     * vfork returns once the child's execve has taken its new memory, but
+     * Linux marks the child as having exec'd a little later: wait for the
+     * new program to say it runs, so setpgid sees the finished execve.
+     */
+    int execd[2];
+    char fdarg[16];
+    pipe(execd);
+    snprintf(fdarg, sizeof(fdarg), "%d", execd[1]);
+    pid_t z = vfork();
     if (z == 0) {
-        execl(self, self, "pause", (char *)0);
+        execl(self, self, "pause", fdarg, (char *)0);
         _exit(127);
     }
+    close(execd[1]);
+    read(execd[0], &c, 1);
     SAY("setpgid of a child after its execve: %s", r(setpgid(z, z)));
     kill(z, SIGKILL);
     close(hold[1]);
@@ -76,6 +88,8 @@ static void in_session(const char *self)
 int main(int argc, char **argv)
 {
     if (argc > 1) {
+        if (argc > 2)
+            write(atoi(argv[2]), "x", 1);
         for (;;)
             pause();
     }
