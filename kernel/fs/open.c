@@ -107,7 +107,9 @@ static int open_create(struct inode *dir, const char *name, uint64_t len, unsign
 	struct dirent_node *de = dir_find(dir, name, len);
 	struct task *t = current_task();
 	int err;
-	if (de) {
+	/* "." and ".." always exist (they are no entries of the list): never create one. */
+	bool dot = (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+	if (de || dot) {
 		if (flags & O_EXCL)
 			return -EEXIST;
 		return -EAGAIN; /* exists: the caller resolves it normally (symlinks included) */

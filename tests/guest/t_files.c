@@ -154,6 +154,13 @@ static void test_names(void)
     errno = 0;
     check(open(at("sub"), O_WRONLY) == -1 && errno == EISDIR, "open a directory for writing: EISDIR",
           "errno %d", errno);
+    /* "." and ".." name the directories themselves: O_CREAT must not make a file of that name. */
+    errno = 0;
+    check(open(at("sub/."), O_CREAT | O_EXCL | O_WRONLY, 0644) == -1 && errno == EEXIST,
+          "O_CREAT|O_EXCL of dir/.: EEXIST", "errno %d", errno);
+    errno = 0;
+    check(open(at("sub/.."), O_CREAT | O_RDONLY, 0644) == -1 && errno == EISDIR,
+          "O_CREAT of dir/..: EISDIR", "errno %d", errno);
     check(unlink(at("sub/beta2")) == 0 && rmdir(at("sub")) == 0 && access(at("sub"), F_OK) == -1,
           "unlink and rmdir", "errno %d", errno);
     check(access(at("alpha"), R_OK | W_OK) == 0 && faccessat(AT_FDCWD, at("alpha"), F_OK, 0) == 0,
