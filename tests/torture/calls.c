@@ -450,6 +450,17 @@ static void args_mknod(struct gen *g, uint64_t a[6])
     a[2] = 0;
 }
 
+static void args_symlink(struct gen *g, uint64_t a[6])
+{
+    /* No target that is a directory outside the run's ("/", "/tmp", ".."):
+     * through a d0 linked there, the mutating calls' names ("d0/d1") would
+     * create files that the batch clean-up of the run's directory never sees. */
+    static const char *const targets[] = {"/dev/null", "/dev/zero", ".", "", "/nonexistent/x",
+                                          "/proc/self/maps", "/dev/null/x"};
+    a[0] = rng_one_in(&g->r, 3) ? (uint64_t)targets[rng_below(&g->r, 7)] : gen_path_mut(g);
+    a[1] = gen_path_mut(g);
+}
+
 static void args_execve(struct gen *g, uint64_t a[6])
 {
     /* Only files that cannot run: the run's own files hold random bytes,
@@ -540,7 +551,7 @@ const struct call_def calls[] = {
     S(linkat, SYS_linkat, 2, "fPfPF", 0x1400),
     S(unlink, SYS_unlink, 3, "P", 0),
     S(unlinkat, SYS_unlinkat, 2, "fPF", 0x200),
-    S(symlink, SYS_symlink, 2, "pP", 0),
+    A(symlink, SYS_symlink, 2, args_symlink),
     S(readlink, SYS_readlink, 3, "pol", 0),
     S(readlinkat, SYS_readlinkat, 2, "fpol", 0),
     S(chmod, SYS_chmod, 2, "Pm", 0),
