@@ -104,6 +104,11 @@ void worker_run(const struct torture_opts *o, uint64_t from, uint64_t to,
             c->run(&g, a);
         else
             syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        /* Back in the run's directory after a chdir or fchdir (to /tmp, "..",
+         * a descriptor of either): a relative path out of random memory
+         * would otherwise create names that the batch clean-up never sees. */
+        if ((c->nr == SYS_chdir || c->nr == SYS_fchdir) && chdir(o->dir))
+            _exit(EXIT_SETUP);
         if (c->mem)
             rec->mem_calls++;
         rec->runaway = torture_runaway_children;
