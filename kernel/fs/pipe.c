@@ -102,25 +102,6 @@ static bool pipe_has_room(void *arg)
 	return PIPE_SIZE - r->p->count >= r->need || r->p->readers == 0;
 }
 
-/* Queue up to len bytes from b at offset off. Bytes moved or -EFAULT. */
-static long pipe_copy_in(struct pipe *p, struct iobuf *b, uint64_t off, uint64_t len)
-{
-	uint64_t done = 0;
-	while (done < len && p->count < PIPE_SIZE) {
-		uint32_t tail = (p->head + p->count) % PIPE_SIZE;
-		uint32_t n = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
-		if (n > PIPE_SIZE - p->count)
-			n = PIPE_SIZE - p->count;
-		if (n > len - done)
-			n = (uint32_t)(len - done);
-		if (iobuf_get(b, off + done, p->buf + tail, n))
-			return done ? (long)done : -EFAULT;
-		p->count += n;
-		done += n;
-	}
-	return (long)done;
-}
-
 static long pipe_write(struct file *f, struct iobuf *b, uint64_t len, uint64_t *pos)
 {
 	struct pipe *p = f->priv;
@@ -142,7 +123,7 @@ static long pipe_write(struct file *f, struct iobuf *b, uint64_t len, uint64_t *
 				return done ? (long)done : err;
 			continue;
 		}
-		n = pipe_copy_in(p, b, done, left);
+		n = byte_ring_fill(p->buf, PIPE_SIZE, p->head, &p->count, b, done, left);
 		if (n < 0)
 			return done ? (long)done : n;
 		done += (uint64_t)n;

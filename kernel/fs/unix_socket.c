@@ -248,25 +248,6 @@ static long send_refused(struct unix_pair *p, struct unix_end *e, unsigned flags
 	return err;
 }
 
-/* Queue up to len bytes from b at off into to's ring. Bytes moved or -EFAULT. */
-static long stream_copy_in(struct unix_end *to, struct iobuf *b, uint64_t off, uint64_t len)
-{
-	uint64_t done = 0;
-	while (done < len && to->count < STREAM_RING) {
-		uint32_t tail = (to->head + to->count) % STREAM_RING;
-		uint32_t n = tail >= to->head ? STREAM_RING - tail : to->head - tail;
-		if (n > STREAM_RING - to->count)
-			n = STREAM_RING - to->count;
-		if (n > len - done)
-			n = (uint32_t)(len - done);
-		if (iobuf_get(b, off + done, to->ring + tail, n))
-			return done ? (long)done : -EFAULT;
-		to->count += n;
-		done += n;
-	}
-	return (long)done;
-}
-
 static long stream_send(struct unix_pair *p, struct unix_end *e, struct iobuf *b, uint64_t len,
 			unsigned flags, bool nonblock)
 {
@@ -291,7 +272,7 @@ static long stream_send(struct unix_pair *p, struct unix_end *e, struct iobuf *b
 				return done ? (long)done : err;
 			continue;
 		}
-		n = stream_copy_in(to, b, done, len - done);
+		n = byte_ring_fill(to->ring, STREAM_RING, to->head, &to->count, b, done, len - done);
 		if (n < 0)
 			return done ? (long)done : n;
 		done += (uint64_t)n;

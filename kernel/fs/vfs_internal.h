@@ -122,6 +122,14 @@ void pseudo_refresh(struct inode *dir);
 /* Operations to open the generated file ino with flags: 0 and *ops, or -EACCES. */
 int pseudo_open_ops(struct inode *ino, unsigned flags, const struct file_ops **ops);
 
+/*
+ * Queue up to len bytes from b at off into a ring of size bytes whose queued
+ * bytes are [head, head + *count); *count grows. Bytes moved, or -EFAULT
+ * when the first byte cannot be read.
+ */
+long byte_ring_fill(char *ring, uint32_t size, uint32_t head, uint32_t *count,
+		    struct iobuf *b, uint64_t off, uint64_t len);
+
 /* cpio.c */
 /* Unpack a newc archive into root. 0 or -EINVAL (malformed; what came before stays). */
 int cpio_unpack(struct inode *root, const uint8_t *data, uint64_t len);
