@@ -81,6 +81,7 @@ static bool emulate_zero_page; /* the host maps no zero page: emulate its reads 
 static int pagemap_fd = -1;
 
 static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
+static uint64_t vma_start; /* and its start */
 
 /* This process's /proc/self/maps, NUL-terminated, in a static buffer ("" if unreadable). */
 static char *maps_read(void)
@@ -100,7 +101,7 @@ static char *maps_read(void)
 
 /*
  * Look va up in /proc/self/maps: *end is the end of the VMA holding it
- * (0 if none; its perms in vma_perms), *next the start of the first VMA
+ * (0 if none; its perms in vma_perms, its start in vma_start), *next the start of the first VMA
  * above it (UINT64_MAX if none), *shared_or_file whether that VMA is not
  * private anonymous.
  */
@@ -126,6 +127,7 @@ static void maps_lookup(uint64_t va, uint64_t *end, uint64_t *next, bool *shared
 			p = p ? strchr(p + 1, ' ') : NULL;
 			inode = p ? strtoull(p + 1, NULL, 10) : 0;
 			*end = e;
+			vma_start = s;
 			*shared_or_file = perms[3] == 's' || inode != 0;
 		} else if (s > va && s < *next) {
 			*next = s;
@@ -200,12 +202,92 @@ static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
 	}
 }
 
+#define HUGE (2ull << 20)
+
+/*
+ * Whether the VMA starting at start may take 2 MiB pages, as the kernel
+ * itself answers in /proc/self/smaps (THPeligible: the policy, the
+ * MADV_HUGEPAGE/NOHUGEPAGE marks and PR_SET_THP_DISABLE all weighed).
+ */
+static bool vma_thp_eligible(uint64_t start)
+{
+	static char buf[1 << 20];
+	char key[24], *rec, *elig;
+	size_t n = 0;
+	ssize_t r;
+	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = 0;
+	snprintf(key, sizeof(key), "\n%08llx-", (unsigned long long)start);
+	rec = strncmp(buf, key + 1, strlen(key + 1)) == 0 ? buf : strstr(buf, key);
+	elig = rec ? strstr(rec, "THPeligible:") : NULL;
+	return elig && strtol(elig + 12, NULL, 10) == 1;
+}
+
+/* Whether no page of the 2 MiB region at haddr is present or swapped (pagemap). */
+static bool region_unmapped(uint64_t haddr)
+{
+	static uint64_t e[HUGE / PAGE];
+	if (pread(pagemap_fd, e, sizeof(e), (off_t)(haddr / PAGE * 8)) != (ssize_t)sizeof(e))
+		return false;
+	for (unsigned i = 0; i < HUGE / PAGE; i++)
+		if (e[i] >> 62)
+			return false;
+	return true;
+}
+
+/*
+ * What Linux's read fault on untouched private anonymous memory leaves
+ * behind besides byte 0, for the VMA [start, end) holding va.
+ * Where the fault takes the 2 MiB path (the aligned region lies in a
+ * THP-eligible VMA and nothing is mapped under it), do_huge_pmd_anonymous_page
+ * prepares the VMA's anon_vma before it maps the huge zero page, and that
+ * anon_vma decides later merges (VMAs with different ones never merge).
+ * The host gets the same anon_vma from a real load, which allocates a
+ * page on the same path here, and drops that page again with
+ * MADV_DONTNEED over the region: rss is back to what the huge zero page
+ * leaves (it counts in no rss). The 4 KiB zero page prepares nothing, so
+ * nothing is done for it. Returns whether the 2 MiB path was taken.
+ */
+static bool zero_read_side_effect(uint64_t va, uint64_t start, uint64_t end)
+{
+	uint64_t haddr = va & ~(HUGE - 1);
+	uint8_t byte;
+	if (haddr < start || haddr + HUGE > end || !region_unmapped(haddr) ||
+	    !vma_thp_eligible(start))
+		return false;
+	do_access(va, 0, &byte);
+	madvise((void *)(uintptr_t)haddr, HUGE, MADV_DONTNEED);
+	return true;
+}
+
+/*
+ * Read-only MAP_POPULATE of [addr, addr+len) where the zero page is
+ * emulated: Linux read-faults every page, so the first 2 MiB region that
+ * takes the huge zero page prepares the (one, new) VMA's anon_vma.
+ */
+static void zero_populate(uint64_t addr, uint64_t len)
+{
+	uint64_t end, next;
+	bool sf;
+	for (uint64_t h = (addr + HUGE - 1) & ~(HUGE - 1); h + HUGE <= addr + len; h += HUGE) {
+		maps_lookup(h, &end, &next, &sf);
+		if (end && zero_read_side_effect(h, vma_start, end))
+			break;
+	}
+}
+
+
 /*
  * mmap(2). With MAP_POPULATE on private anonymous memory the policy must
  * come first (huge pages under `thp always`), so the populating is done
  * after it, as MAP_POPULATE does it: write faults for writable memory,
- * read faults otherwise, which map Linux's zero page (so nothing, where
- * the host has none).
+ * read faults otherwise, which map Linux's zero page (emulated, where
+ * the host has none: zero_populate).
  */
 static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
 {
@@ -224,6 +306,8 @@ static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
 		madvise(p, c->len, MADV_POPULATE_WRITE);
 	else if (populate && c->prot != PROT_NONE && !emulate_zero_page)
 		madvise(p, c->len, MADV_POPULATE_READ);
+	else if (populate && c->prot != PROT_NONE)
+		zero_populate(*out, c->len);
 	return TRACE_OUT_OK;
 }
 
@@ -285,7 +369,8 @@ static int32_t op_brk(const struct native_cmd *c, uint64_t *out)
  * A read (or exec) access at va. Where the host maps no zero page, a read
  * of a page not present in a private anonymous VMA that allows some
  * access is answered as Linux's zero page would answer it: byte 0,
- * nothing mapped, nothing resident. Everything else is a real load.
+ * nothing resident, and the anon_vma Linux prepares on a huge zero page
+ * fault (zero_read_side_effect). Everything else is a real load.
  */
 static int32_t read_access(uint64_t va, uint8_t *byte)
 {
@@ -295,6 +380,7 @@ static int32_t read_access(uint64_t va, uint8_t *byte)
 	    pread(pagemap_fd, &e, 8, (off_t)(va / PAGE * 8)) == 8 && !(e >> 63) && !(e >> 62 & 1)) {
 		maps_lookup(va, &end, &next, &sf);
 		if (end && !sf && strcmp(vma_perms, "---p") != 0) {
+			zero_read_side_effect(va, vma_start, end);
 			*byte = 0;
 			return TRACE_OUT_OK;
 		}
