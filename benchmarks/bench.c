@@ -20,6 +20,12 @@
  * mode explicitly and compares iteration counts. As PID 1 it powers the
  * machine off at the end so QEMU exits.
  *
+ * Before the benchmarks it prints `BENCH_ENV thp <policy>`: the transparent
+ * huge page policy in force (the bracketed word of
+ * /sys/kernel/mm/transparent_hugepage/enabled, "unknown" without it), so a
+ * harness can refuse to compare a kernel that quietly turned THP off (Linux
+ * does below 512 MiB of RAM, whatever its command line says).
+ *
  * Times come from clock_gettime(CLOCK_MONOTONIC). Only the measured loop is
  * timed: setup (files, mappings, children) happens before the clock starts.
  */
@@ -36,6 +42,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -1093,6 +1100,33 @@ static enum outcome bench_run_one(const struct bench *b, long iters)
 	return RAN;
 }
 
+/* Print the THP policy in force; as PID 1, mount sysfs first (nothing is
+ * mounted when the kernel starts bench as init). */
+static void print_env(int as_init)
+{
+	char buf[128], *open_br, *close_br;
+	int fd;
+	ssize_t n;
+
+	if (as_init) {
+		mkdir("/sys", 0755);
+		mount("sysfs", "/sys", "sysfs", 0, NULL);
+	}
+	fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	open_br = strchr(buf, '[');
+	close_br = open_br ? strchr(open_br, ']') : NULL;
+	if (!close_br) {
+		printf("BENCH_ENV thp unknown\n");
+		return;
+	}
+	*close_br = '\0';
+	printf("BENCH_ENV thp %s\n", open_br + 1);
+}
+
 static void usage(void)
 {
 	printf("usage: bench [--full|--quick] [--list] [NAME...]\n");
@@ -1145,6 +1179,7 @@ int main(int argc, char **argv)
 		chosen = 1;
 	}
 	printf("BENCH_MODE %s\n", full ? "full" : "quick");
+	print_env(as_init);
 	for (size_t k = 0; k < NBENCH; k++)
 		if (!chosen || want[k])
 			counts[bench_run_one(&BENCHES[k], full ? BENCHES[k].full : BENCHES[k].quick)]++;

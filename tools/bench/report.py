@@ -24,6 +24,11 @@ def markdown_mode(mode, data):
                 "Repeat check FAILED: %s ran twice and the numbers differ:" % check["kernel"], ""]
         if not check["identical"]:
             out += ["- " + d for d in check["differences"]] + [""]
+    envs = data.get("env", {})
+    if any(envs.values()):
+        out += ["Environment reported by each kernel (BENCH_ENV): " + "; ".join(
+            "%s %s" % (k, ", ".join("%s %s" % kv for kv in sorted(v.items())) or "none")
+            for k, v in envs.items()) + ".", ""]
     head = ["benchmark", "iterations", "Linux ns/op"]
     for k in others:
         head += ["%s ns/op" % k, "%s ratio" % k, "%s status" % k]

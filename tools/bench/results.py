@@ -1,6 +1,7 @@
 """Benchmark results: parse /bin/bench output, combine runs, compare kernels.
 
-A run is what one boot printed: {"mode": "full", "done": bool, "bench":
+A run is what one boot printed: {"mode": "full", "env": {key: value},
+"done": bool, "bench":
 {name: {"iterations", "total_ns", "ns_per_op"}}, "skipped": {name: reason},
 "failed": {name: reason}}. Kernels are compared benchmark by benchmark
 against the reference ("linux"); a comparison is refused, with the reason
@@ -9,7 +10,7 @@ written down, whenever the two sides did not run the same work.
 import re
 import statistics
 
-LINE = re.compile(r"(BENCH(?:_MODE|_SKIP|_FAIL|_DONE)?) (.*)$")
+LINE = re.compile(r"(BENCH(?:_MODE|_ENV|_SKIP|_FAIL|_DONE)?) (.*)$")
 REFERENCE = "linux"
 
 # Status of a ratio (kernel ns/op divided by Linux's), upper bounds inclusive.
@@ -18,7 +19,7 @@ STATUS = ((0.90, "faster"), (1.00, "OK"), (1.10, "marginal"))
 
 def parse_output(text):
     """Return the run described by bench's output (console noise allowed)."""
-    run = {"mode": None, "done": False, "bench": {}, "skipped": {}, "failed": {}}
+    run = {"mode": None, "env": {}, "done": False, "bench": {}, "skipped": {}, "failed": {}}
     for raw in text.splitlines():
         m = LINE.search(raw.replace("\r", ""))
         if not m:
@@ -26,6 +27,8 @@ def parse_output(text):
         kind, rest = m.group(1), m.group(2).split()
         if kind == "BENCH_MODE" and rest:
             run["mode"] = rest[0]
+        elif kind == "BENCH_ENV" and len(rest) == 2:
+            run["env"][rest[0]] = rest[1]
         elif kind == "BENCH_DONE":
             run["done"] = True
         elif kind in ("BENCH_SKIP", "BENCH_FAIL") and rest:
@@ -69,13 +72,30 @@ def combine_runs(runs):
     return summary, problems
 
 
-def compare(reference, other, ref_mode, other_mode):
+def env_of(runs):
+    """The environment (BENCH_ENV) the runs of one kernel report; a value
+    that differs between runs is kept as the sorted list of what they said."""
+    env = {}
+    for key in sorted({k for r in runs for k in r.get("env", {})}):
+        seen = sorted({str(r.get("env", {}).get(key)) for r in runs})
+        env[key] = seen[0] if len(seen) == 1 else seen
+    return env
+
+
+def compare(reference, other, ref_mode, other_mode, ref_env=None, other_env=None):
     """Ratios other/reference per benchmark. Returns (rows, refusals): rows
     {name: {"ratio", "status"}}, refusals a list of reasons, one per
-    benchmark (or one for everything) that could not be compared fairly."""
+    benchmark (or one for everything) that could not be compared fairly:
+    different modes or a different environment (THP policy) refuse all."""
     if ref_mode != other_mode:
         return {}, ["refusing to compare: Linux ran in %s mode, this kernel in %s mode"
                     % (ref_mode, other_mode)]
+    ref_env, other_env = ref_env or {}, other_env or {}
+    differ = ["%s %s for Linux, %s for this kernel" % (k, ref_env.get(k), other_env.get(k))
+              for k in sorted(set(ref_env) | set(other_env)) if ref_env.get(k) != other_env.get(k)]
+    if differ:
+        return {}, ["refusing to compare: the kernels ran in different environments (%s)"
+                    % "; ".join(differ)]
     rows, refusals = {}, []
     for name in sorted(set(reference) | set(other)):
         ref, oth = reference.get(name), other.get(name)

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
-from results import (combine_runs, compare, parse_output, repeat_check,  # noqa: E402
+from results import (combine_runs, compare, env_of, parse_output, repeat_check,  # noqa: E402
                      status_of)
 
 OUT_A = """c\x1b[2JBENCH_MODE full
@@ -38,6 +38,17 @@ check("parse: skip and fail carry no number",
       "eventfd" not in a["bench"] and a["skipped"]["eventfd"] == "ENOSYS:eventfd" and
       "brk" in a["failed"] and "brk" not in a["bench"])
 check("parse: unfinished run", not parse_output("BENCH_MODE full\n")["done"])
+
+# The THP policy in force: a kernel that turned THP off is not compared.
+THP_ON = parse_output("BENCH_MODE full\nBENCH_ENV thp always\n" + OUT_A.split("\n", 1)[1])
+THP_OFF = parse_output("BENCH_MODE full\nBENCH_ENV thp never\n" + OUT_A.split("\n", 1)[1])
+check("parse: environment", THP_ON["env"] == {"thp": "always"})
+s_on, _ = combine_runs([THP_ON])
+rows, why = compare(s_on, s_on, ["full"], ["full"], env_of([THP_OFF]), env_of([THP_ON]))
+check("refuse: THP policy differs", rows == {} and len(why) == 1 and "thp never for Linux" in why[0])
+rows, why = compare(s_on, s_on, ["full"], ["full"], env_of([THP_ON]), env_of([THP_ON]))
+check("compare: same THP policy", why == [] and rows["getpid"]["ratio"] == 1.0)
+check("env: runs that disagree keep both", env_of([THP_ON, THP_OFF])["thp"] == ["always", "never"])
 
 summary, problems = combine_runs([a, b, a])
 check("median of three runs", summary["getpid"]["ns_per_op"] == 500.0 and not problems)
