@@ -130,6 +130,12 @@ static void check_frames(const int32_t *refs, const int32_t *maps, uint64_t tabl
 		if (!(pg->flags & (PG_ANON | PG_CACHE)) && maps[i] == 0 && refs[i] == 0)
 			continue;
 		extra = extra_refs ? extra_refs(pfn, ctx) : 0;
+		if (pg->mapcount != maps[i] || pg->refcount != refs[i] + extra)
+			mm_plat_log("mm_check: pfn 0x%lx flags 0x%x refcount %d mapcount %d; found "
+				    "%d references in mappings and shmem, %d mappings, %d in the page "
+				    "cache\n", (unsigned long)pfn, (unsigned)pg->flags,
+				    (int)pg->refcount, (int)pg->mapcount, (int)refs[i], (int)maps[i],
+				    (int)extra);
 		MM_ASSERT(pg->mapcount == maps[i], "mm_check: mapcount differs from the mappings");
 		MM_ASSERT(pg->refcount == refs[i] + extra,
 			  "mm_check: refcount differs from mappings + page cache");
@@ -140,28 +146,57 @@ static void check_frames(const int32_t *refs, const int32_t *maps, uint64_t tabl
 		  "mm_check: page-table frames outside every space (leak)");
 }
 
-int mm_check(struct mm **spaces, unsigned n,
-	     int32_t (*extra_refs)(uint64_t pfn, void *ctx), void *ctx)
+/*
+ * The global check over spaces[0..n), or over every live space when
+ * spaces is NULL; scratch holds 2 * page_nr counts (NULL: allocated here).
+ */
+static int check_global(struct mm **spaces, unsigned n, int32_t *scratch,
+			int32_t (*extra_refs)(uint64_t pfn, void *ctx), void *ctx)
 {
 	size_t bytes = page_nr * sizeof(int32_t);
-	int32_t *refs, *maps;
+	int32_t *refs = scratch, *maps = scratch ? scratch + page_nr : NULL;
 	uint64_t tables = 0;
 
 	buddy_check();
-	refs = mm_plat_obj_alloc(bytes ? bytes : 1);
-	maps = mm_plat_obj_alloc(bytes ? bytes : 1);
-	if (!refs || !maps) {
-		mm_plat_obj_free(refs, bytes);
-		mm_plat_obj_free(maps, bytes);
-		return -MM_ENOMEM;
+	if (!scratch) {
+		refs = mm_plat_obj_alloc(bytes ? bytes : 1);
+		maps = mm_plat_obj_alloc(bytes ? bytes : 1);
+		if (!refs || !maps) {
+			mm_plat_obj_free(refs, bytes);
+			mm_plat_obj_free(maps, bytes);
+			return -MM_ENOMEM;
+		}
 	}
 	__builtin_memset(refs, 0, bytes);
 	__builtin_memset(maps, 0, bytes);
-	for (unsigned s = 0; s < n; s++)
-		check_space(spaces[s], refs, maps, &tables);
+	if (spaces) {
+		for (unsigned s = 0; s < n; s++)
+			check_space(spaces[s], refs, maps, &tables);
+	} else {
+		for (struct mm *mm = mm_all_first(); mm; mm = mm->all_next)
+			check_space(mm, refs, maps, &tables);
+	}
 	mm_shmem_count_refs(refs);
 	check_frames(refs, maps, tables, extra_refs, ctx);
-	mm_plat_obj_free(refs, bytes);
-	mm_plat_obj_free(maps, bytes);
+	if (!scratch) {
+		mm_plat_obj_free(refs, bytes);
+		mm_plat_obj_free(maps, bytes);
+	}
 	return 0;
+}
+
+int mm_check(struct mm **spaces, unsigned n,
+	     int32_t (*extra_refs)(uint64_t pfn, void *ctx), void *ctx)
+{
+	return check_global(spaces, n, NULL, extra_refs, ctx);
+}
+
+int mm_check_all(int32_t *scratch, int32_t (*extra_refs)(uint64_t pfn, void *ctx), void *ctx)
+{
+	return check_global(NULL, 0, scratch, extra_refs, ctx);
+}
+
+uint64_t mm_check_scratch_count(void)
+{
+	return 2 * page_nr;
 }

@@ -39,7 +39,8 @@
 #ifndef MM_CFG_CHEAP_ASSERTS
 #define MM_CFG_CHEAP_ASSERTS 1
 #endif
-/* MM_CFG_CHECK_EVERY_OP: mm_check() after every mm operation (fortress). */
+/* MM_CFG_CHECK_EVERY_OP: mm_check_space() after every mm operation, and
+ * mm_plat_after_op() for the home's global mm_check() (fortress). */
 #ifndef MM_CFG_CHECK_EVERY_OP
 #define MM_CFG_CHECK_EVERY_OP 0
 #endif
@@ -124,6 +125,18 @@ typedef struct { int unused; } mm_lock_t;
 static inline void mm_lock_init(mm_lock_t *l) { (void)l; }
 static inline void mm_lock(mm_lock_t *l) { (void)l; }
 static inline void mm_unlock(mm_lock_t *l) { (void)l; }
+#endif
+
+/* ---- checking (fortress) -------------------------------------------------- */
+#ifndef mm_plat_after_op
+struct mm;
+/*
+ * Called after every mm operation, after its per-space check, when
+ * MM_CFG_CHECK_EVERY_OP is on. A home that holds page references of its
+ * own (a page cache) uses it to schedule the global mm_check() at a point
+ * where no operation is half done; the default does nothing.
+ */
+static inline void mm_plat_after_op(struct mm *mm) { (void)mm; }
 #endif
 
 /* ---- fault injection (sim, unit tests, fuzzers) --------------------------- */

@@ -7,18 +7,23 @@
  * mapping, with no copies to keep in step.
  *
  * Each cached frame holds one reference owned by the cache (PG_CACHE, its
- * file and index recorded in the descriptor); mappings add their own.
+ * file and index recorded in the descriptor); mappings add their own. The
+ * fortress profile's global mm_check() asks regfile_cache_refs for the
+ * cache's share.
  */
 #include "kernel/errno.h"
 #include "kernel/heap.h"
 #include "kernel/kstring.h"
+#include "kernel/mmcheck.h"
 #include "mmcore/buddy.h"
 #include "mmcore/mm.h"
 #include "vfs_internal.h"
 
 #define REGFILE_MAX_SIZE (1ull << 40) /* keeps page indices and sizes far from overflow */
 
-static struct inode *mmf_inode(struct mm_file *mf)
+static const struct mm_file_ops regfile_mm_ops;
+
+static struct inode *mmf_inode(const struct mm_file *mf)
 {
 	return (struct inode *)((char *)mf - __builtin_offsetof(struct inode, reg.mmf));
 }
@@ -66,6 +71,33 @@ static struct page *regfile_page(struct inode *ino, uint64_t idx, bool alloc)
 	mm_plat_zero_page(page_address(pg));
 	ino->reg.pages[idx] = pg;
 	return pg;
+}
+
+/*
+ * Drop the cache's reference on the page in slot idx. A frame something
+ * else still holds is no longer the cache's: its owner pointer goes, so
+ * nothing reaches this inode through it (as shmem does).
+ */
+static void regfile_drop_page(struct inode *ino, uint64_t idx)
+{
+	struct page *pg = ino->reg.pages[idx];
+	ino->reg.pages[idx] = NULL;
+	if (page_ref_count(pg) > 1) {
+		pg->flags &= ~PG_CACHE;
+		pg->cache.file = NULL;
+	}
+	page_put(pg);
+}
+
+int32_t regfile_cache_refs(const struct page *pg)
+{
+	const struct mm_file *mf = pg->cache.file;
+	const struct inode *ino;
+	uint64_t idx = pg->cache.index;
+	if (!(pg->flags & PG_CACHE) || !mf || mf->ops != &regfile_mm_ops)
+		return 0;
+	ino = mmf_inode(mf);
+	return idx < ino->reg.cap && ino->reg.pages[idx] == pg;
 }
 
 /* Read up to len bytes at off (clipped at the end of the file). Bytes read or -EFAULT. */
@@ -133,12 +165,9 @@ int regfile_truncate(struct inode *ino, uint64_t size)
 		return -EFBIG;
 	if (size < ino->size) /* no mapping may keep pages past the new end */
 		mm_file_truncate(&ino->reg.mmf, size);
-	for (uint64_t i = keep; i < ino->reg.cap; i++) {
-		if (ino->reg.pages[i]) {
-			page_put(ino->reg.pages[i]);
-			ino->reg.pages[i] = NULL;
-		}
-	}
+	for (uint64_t i = keep; i < ino->reg.cap; i++)
+		if (ino->reg.pages[i])
+			regfile_drop_page(ino, i);
 	if (size % PAGE_SIZE && size < ino->size) {
 		struct page *pg = regfile_page(ino, size / PAGE_SIZE, false);
 		if (pg)
@@ -155,7 +184,7 @@ void regfile_free(struct inode *ino)
 {
 	for (uint64_t i = 0; i < ino->reg.cap; i++)
 		if (ino->reg.pages[i])
-			page_put(ino->reg.pages[i]);
+			regfile_drop_page(ino, i);
 	kfree(ino->reg.pages);
 	ino->reg.pages = NULL;
 	ino->reg.cap = 0;

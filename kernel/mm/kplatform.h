@@ -77,4 +77,18 @@ void kplat_tlb_flush_all(uint64_t root_pfn);
 #define mm_plat_tlb_flush_range(r, s, e) kplat_tlb_flush_range((r), (s), (e))
 #define mm_plat_tlb_flush_all(r) kplat_tlb_flush_all((r))
 
+/*
+ * mm_check(): the kernel's own page tables (upper half, boot tables,
+ * kernel-stack slots) come from the buddy allocator too, outside every
+ * user space.
+ */
+#define MM_CHECK_ALL_TABLES_IN_SPACES 0
+
+/* mm/mmcheck.c: in fortress, mm operations are counted to schedule the
+ * global mm_check(). */
+#if MM_CFG_CHECK_EVERY_OP
+void mmcheck_count_op(void);
+#define mm_plat_after_op(mm) ((void)(mm), mmcheck_count_op())
+#endif
+
 #endif

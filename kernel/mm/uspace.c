@@ -10,6 +10,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/kmap.h"
+#include "kernel/mmcheck.h"
 #include "kernel/task.h"
 #include "kernel/vmtrace.h"
 #include "kernel/watchdog.h"
@@ -110,6 +111,8 @@ int uspace_page_fault(struct trap_frame *tf)
 	vmtrace_fault(uspace_current, addr, access, r);
 	if (r == FAULT_OK) {
 		watchdog_pet(); /* a long copy faulting page by page is progress */
+		if (!from_kernel)
+			mmcheck_user_fault();
 		return 1;
 	}
 	if (from_kernel) {

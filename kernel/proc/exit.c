@@ -9,6 +9,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fdtable.h"
+#include "kernel/mmcheck.h"
 #include "kernel/panic.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -50,8 +51,10 @@ void task_drop_mm(struct task *t)
 	vmtrace_drop(t, mm);
 	if (uspace_current == mm)
 		uspace_switch(NULL);
-	if (!t->mm_borrowed)
+	if (!t->mm_borrowed) {
 		mm_destroy(mm);
+		mmcheck_request();
+	}
 	t->mm_borrowed = false;
 }
 

@@ -9,6 +9,7 @@
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
+#include "kernel/mmcheck.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/task.h"
@@ -63,6 +64,7 @@ void syscall_dispatch(struct trap_frame *tf)
 			kprintf("[%d] %s(%lx, %lx, %lx) = %ld\n", t->pid, e->name, tf->rdi, tf->rsi,
 				tf->rdx, ret);
 		vmtrace_syscall((long)nr, tf, ret);
+		mmcheck_syscall_exit((long)nr);
 	} else {
 		unknown_log(nr);
 		ret = -ENOSYS;

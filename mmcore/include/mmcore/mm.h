@@ -192,4 +192,15 @@ int mm_check_space(struct mm *mm);
 int mm_check(struct mm **spaces, unsigned n,
 	     int32_t (*extra_refs)(uint64_t pfn, void *ctx), void *ctx);
 
+/*
+ * mm_check() over every live address space (the mm_all list). scratch is
+ * room for mm_check_scratch_count() int32_t counts that the caller keeps
+ * (so the check allocates nothing and works when memory is exhausted), or
+ * NULL to allocate it here (-MM_ENOMEM when that fails). Panics on the
+ * first violation; must run where no operation holds a page temporarily.
+ */
+int mm_check_all(int32_t *scratch, int32_t (*extra_refs)(uint64_t pfn, void *ctx), void *ctx);
+/* How many int32_t counts mm_check_all()'s scratch must hold. */
+uint64_t mm_check_scratch_count(void);
+
 #endif

@@ -43,11 +43,16 @@ static inline bool vma_is_anon(const struct vma *v)
 	return v->file == NULL;
 }
 
-/* Run mm_check_space() after an operation in the fortress profile. */
+/*
+ * In the fortress profile: run mm_check_space() after an operation, then
+ * tell the home (which schedules the global mm_check()).
+ */
 static inline void mm_after_op(struct mm *mm)
 {
-	if (MM_CFG_CHECK_EVERY_OP)
+	if (MM_CFG_CHECK_EVERY_OP) {
 		mm_check_space(mm);
+		mm_plat_after_op(mm);
+	}
 }
 
 /* ---- mm.c ---------------------------------------------------------------- */

@@ -1,0 +1,116 @@
+/*
+ * mm/mmcheck.c - the fortress profile's global mm_check() (kernel/mmcheck.h):
+ * when it is due, how it learns of the references the kernel holds, and
+ * the scratch memory it counts in.
+ *
+ * The count table (two int32 per page descriptor, about 1 MiB for 512 MiB
+ * of RAM) is taken from the buddy allocator once, at the first mm
+ * operation (init's exec), and kept: the check then allocates nothing, so
+ * it runs under memory exhaustion too, and free memory seen by user space
+ * does not move when it runs.
+ *
+ * References mm_check() cannot find in page tables: the tmpfs page cache
+ * (one per cached frame, reported by regfile_cache_refs) and the shmem
+ * objects (counted by mmcore itself). Frames the kernel holds for itself
+ * (heap slabs, kernel stacks, pipe rings) are neither PG_ANON nor PG_CACHE
+ * and never mapped in a user space, so the check passes over them; the
+ * kernel never pins a user frame across an operation, so at the end of a
+ * system call every reference is accounted for.
+ */
+#include "kernel/mmcheck.h"
+
+#include "kernel/printf.h"
+#include "kernel/time.h"
+#include "mmcore/buddy.h"
+#include "mmcore/mm.h"
+
+#if MM_CFG_CHECK_EVERY_OP
+
+/* System calls after which the check always runs: fork, exec. */
+#define NR_CLONE 56
+#define NR_FORK 57
+#define NR_VFORK 58
+#define NR_EXECVE 59
+#define NR_EXECVEAT 322
+#define NR_CLONE3 435
+
+/* Report progress on the console after this many checks. */
+#define MMCHECK_REPORT_EVERY 1024
+
+static uint64_t ops_since;   /* mm operations since the last check */
+static bool requested;       /* a space was torn down since the last check */
+static uint64_t runs, ops_total, ns_total;
+static int32_t *scratch;     /* mm_check_scratch_count() counts, kept */
+static bool scratch_tried;
+
+/* Take the count table from the buddy allocator (once). */
+static void scratch_take(void)
+{
+	uint64_t bytes = mm_check_scratch_count() * sizeof(int32_t);
+	unsigned order = 0;
+	struct page *pg;
+
+	scratch_tried = true;
+	while ((PAGE_SIZE << order) < bytes)
+		if (++order > BUDDY_MAX_ORDER)
+			return;
+	pg = buddy_alloc(order);
+	if (pg)
+		scratch = page_address(pg);
+}
+
+void mmcheck_count_op(void)
+{
+	if (!scratch_tried)
+		scratch_take();
+	ops_since++;
+	ops_total++;
+}
+
+void mmcheck_request(void) { requested = true; }
+
+static int32_t kernel_extra_refs(uint64_t pfn, void *ctx)
+{
+	(void)ctx;
+	return regfile_cache_refs(pfn_to_page(pfn));
+}
+
+/* Run the global check now (a point where no operation is half done). */
+static void mmcheck_run(void)
+{
+	uint64_t t0 = time_ns();
+
+	ops_since = 0;
+	requested = false;
+	/* Only without a kept table, when memory is exhausted, can this fail: try later. */
+	if (mm_check_all(scratch, kernel_extra_refs, NULL))
+		return;
+	runs++;
+	ns_total += time_ns() - t0;
+	if (runs == 1 || runs % MMCHECK_REPORT_EVERY == 0)
+		kprintf("mmcheck: %lu global checks passed over %lu mm operations, %lu us each\n",
+			runs, ops_total, ns_total / runs / 1000);
+}
+
+void mmcheck_syscall_exit(long nr)
+{
+	bool event = nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_EXECVE ||
+		     nr == NR_EXECVEAT || nr == NR_CLONE3;
+
+	if (event || requested || ops_since >= MMCHECK_EVERY_OPS)
+		mmcheck_run();
+}
+
+void mmcheck_user_fault(void)
+{
+	if (requested || ops_since >= MMCHECK_EVERY_OPS)
+		mmcheck_run();
+}
+
+uint64_t mmcheck_runs(void) { return runs; }
+
+#else
+
+uint64_t mmcheck_runs(void) { return 0; }
+
+#endif
