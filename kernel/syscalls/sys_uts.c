@@ -17,26 +17,20 @@ struct utsname {
 	char version[UTS_LEN + 1], machine[UTS_LEN + 1], domainname[UTS_LEN + 1];
 };
 
-static char uts_nodename[UTS_LEN + 1] = "(none)";
-static char uts_domainname[UTS_LEN + 1] = "(none)";
-
-static void uts_field(char *dst, const char *src)
-{
-	size_t n = strlen(src);
-	memcpy(dst, src, n + 1);
-}
+/* The names as uname(2) hands them out, kept whole so that uname is one copy
+ * (unused bytes stay zero: the setters clear the rest of their field). */
+static struct utsname uts = {
+	.sysname = "Linux",
+	.nodename = "(none)",
+	.release = "6.1.0-mmkernel",
+	.version = "#1 SMP",
+	.machine = "x86_64",
+	.domainname = "(none)",
+};
 
 SYSCALL_DEFINE(63, uname)
 {
-	static struct utsname u;
-	memset(&u, 0, sizeof(u));
-	uts_field(u.sysname, "Linux");
-	uts_field(u.nodename, uts_nodename);
-	uts_field(u.release, "6.1.0-mmkernel");
-	uts_field(u.version, "#1 SMP");
-	uts_field(u.machine, "x86_64");
-	uts_field(u.domainname, uts_domainname);
-	return copy_to_user(a0, &u, sizeof(u)) ? -EFAULT : 0;
+	return copy_to_user(a0, &uts, sizeof(uts)) ? -EFAULT : 0;
 }
 
 /* Linux's rules for both setters: root only, at most 64 bytes, taken as given (no NUL needed). */
@@ -50,10 +44,10 @@ static long uts_set(char *field, uint64_t uname, uint64_t len)
 	if (copy_from_user(buf, uname, len))
 		return -EFAULT;
 	memcpy(field, buf, len);
-	field[len] = 0;
+	memset(field + len, 0, UTS_LEN + 1 - len);
 	return 0;
 }
 
-SYSCALL_DEFINE(170, sethostname) { return uts_set(uts_nodename, a0, a1); }
+SYSCALL_DEFINE(170, sethostname) { return uts_set(uts.nodename, a0, a1); }
 
-SYSCALL_DEFINE(171, setdomainname) { return uts_set(uts_domainname, a0, a1); }
+SYSCALL_DEFINE(171, setdomainname) { return uts_set(uts.domainname, a0, a1); }
