@@ -28,6 +28,7 @@
 #include "mmcore/mm.h"
 #include "native.h"
 #include "native_int.h"
+#include "native_zero.h"
 #include "trace.h"
 
 #define PAGE 4096ull
@@ -76,6 +77,8 @@ static int32_t sys_outcome(long rc)
 	return rc < 0 ? errno : TRACE_OUT_OK;
 }
 
+#define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
+
 static uint64_t heap_start; /* the break when this image started */
 static bool emulate_zero_page; /* the host maps no zero page: emulate its reads */
 static int pagemap_fd = -1;
@@ -84,7 +87,7 @@ static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
 static uint64_t vma_start; /* and its start */
 
 /* This process's /proc/self/maps, NUL-terminated, in a static buffer ("" if unreadable). */
-static char *maps_read(void)
+char *native_worker_maps(void)
 {
 	static char buf[1 << 18];
 	size_t n = 0;
@@ -107,7 +110,7 @@ static char *maps_read(void)
  */
 static void maps_lookup(uint64_t va, uint64_t *end, uint64_t *next, bool *shared_or_file)
 {
-	char *buf = maps_read();
+	char *buf = native_worker_maps();
 
 	*end = 0;
 	*next = UINT64_MAX;
@@ -170,7 +173,7 @@ static void uffd_register(uint64_t addr, uint64_t len)
 /* Register every trace file or shared VMA again (a fork child has none registered). */
 static void uffd_register_all(void)
 {
-	char *buf = maps_read();
+	char *buf = native_worker_maps();
 	for (char *line = buf, *nl; *line; line = nl + 1) {
 		char *p;
 		uint64_t s, e;
@@ -202,92 +205,12 @@ static void policy_apply(uint64_t addr, uint64_t len, bool shared_or_file)
 	}
 }
 
-#define HUGE (2ull << 20)
-
-/*
- * Whether the VMA starting at start may take 2 MiB pages, as the kernel
- * itself answers in /proc/self/smaps (THPeligible: the policy, the
- * MADV_HUGEPAGE/NOHUGEPAGE marks and PR_SET_THP_DISABLE all weighed).
- */
-static bool vma_thp_eligible(uint64_t start)
-{
-	static char buf[1 << 20];
-	char key[24], *rec, *elig;
-	size_t n = 0;
-	ssize_t r;
-	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	buf[n] = 0;
-	snprintf(key, sizeof(key), "\n%08llx-", (unsigned long long)start);
-	rec = strncmp(buf, key + 1, strlen(key + 1)) == 0 ? buf : strstr(buf, key);
-	elig = rec ? strstr(rec, "THPeligible:") : NULL;
-	return elig && strtol(elig + 12, NULL, 10) == 1;
-}
-
-/* Whether no page of the 2 MiB region at haddr is present or swapped (pagemap). */
-static bool region_unmapped(uint64_t haddr)
-{
-	static uint64_t e[HUGE / PAGE];
-	if (pread(pagemap_fd, e, sizeof(e), (off_t)(haddr / PAGE * 8)) != (ssize_t)sizeof(e))
-		return false;
-	for (unsigned i = 0; i < HUGE / PAGE; i++)
-		if (e[i] >> 62)
-			return false;
-	return true;
-}
-
-/*
- * What Linux's read fault on untouched private anonymous memory leaves
- * behind besides byte 0, for the VMA [start, end) holding va.
- * Where the fault takes the 2 MiB path (the aligned region lies in a
- * THP-eligible VMA and nothing is mapped under it), do_huge_pmd_anonymous_page
- * prepares the VMA's anon_vma before it maps the huge zero page, and that
- * anon_vma decides later merges (VMAs with different ones never merge).
- * The host gets the same anon_vma from a real load, which allocates a
- * page on the same path here, and drops that page again with
- * MADV_DONTNEED over the region: rss is back to what the huge zero page
- * leaves (it counts in no rss). The 4 KiB zero page prepares nothing, so
- * nothing is done for it. Returns whether the 2 MiB path was taken.
- */
-static bool zero_read_side_effect(uint64_t va, uint64_t start, uint64_t end)
-{
-	uint64_t haddr = va & ~(HUGE - 1);
-	uint8_t byte;
-	if (haddr < start || haddr + HUGE > end || !region_unmapped(haddr) ||
-	    !vma_thp_eligible(start))
-		return false;
-	do_access(va, 0, &byte);
-	madvise((void *)(uintptr_t)haddr, HUGE, MADV_DONTNEED);
-	return true;
-}
-
-/*
- * Read-only MAP_POPULATE of [addr, addr+len) where the zero page is
- * emulated: Linux read-faults every page, so the first 2 MiB region that
- * takes the huge zero page prepares the (one, new) VMA's anon_vma.
- */
-static void zero_populate(uint64_t addr, uint64_t len)
-{
-	uint64_t end, next;
-	bool sf;
-	for (uint64_t h = (addr + HUGE - 1) & ~(HUGE - 1); h + HUGE <= addr + len; h += HUGE) {
-		maps_lookup(h, &end, &next, &sf);
-		if (end && zero_read_side_effect(h, vma_start, end))
-			break;
-	}
-}
-
-
 /*
  * mmap(2). With MAP_POPULATE on private anonymous memory the policy must
  * come first (huge pages under `thp always`), so the populating is done
  * after it, as MAP_POPULATE does it: write faults for writable memory,
  * read faults otherwise, which map Linux's zero page (emulated, where
- * the host has none: zero_populate).
+ * the host has none: native_zero_populate).
  */
 static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
 {
@@ -301,13 +224,14 @@ static int32_t op_mmap(const struct native_cmd *c, uint64_t *out)
 	if (p == MAP_FAILED)
 		return errno;
 	*out = (uint64_t)(uintptr_t)p;
+	native_zero_unmapped(*out, *out + PAGE_UP(c->len)); /* what MAP_FIXED replaced */
 	policy_apply(*out, c->len, !anon);
 	if (populate && (c->prot & PROT_WRITE))
 		madvise(p, c->len, MADV_POPULATE_WRITE);
 	else if (populate && c->prot != PROT_NONE && !emulate_zero_page)
 		madvise(p, c->len, MADV_POPULATE_READ);
 	else if (populate && c->prot != PROT_NONE)
-		zero_populate(*out, c->len);
+		native_zero_populate(*out, c->len);
 	return TRACE_OUT_OK;
 }
 
@@ -322,10 +246,20 @@ static int32_t op_madvise(const struct native_cmd *c)
 {
 	void *a = (void *)(uintptr_t)c->a1;
 	int32_t o = sys_outcome(madvise(a, c->len, c->flags));
+	if (o == TRACE_OUT_OK && c->flags == MADV_DONTNEED)
+		native_zero_dontneed(c->a1, c->a1 + PAGE_UP(c->len));
 	if (thp_policy == MM_THP_ALWAYS && c->flags == MADV_HUGEPAGE)
 		madvise(a, c->len, MADV_SEQUENTIAL);
 	else if (thp_policy == MM_THP_ALWAYS && c->flags == MADV_NOHUGEPAGE)
 		madvise(a, c->len, MADV_NORMAL);
+	return o;
+}
+
+static int32_t op_munmap(const struct native_cmd *c)
+{
+	int32_t o = sys_outcome(munmap((void *)(uintptr_t)c->a1, c->len));
+	if (o == TRACE_OUT_OK)
+		native_zero_unmapped(c->a1, c->a1 + PAGE_UP(c->len));
 	return o;
 }
 
@@ -338,6 +272,7 @@ static int32_t op_mremap(const struct native_cmd *c, uint64_t *out)
 	if (p == MAP_FAILED)
 		return errno;
 	*out = (uint64_t)(uintptr_t)p;
+	native_zero_remapped(c->a1, PAGE_UP(c->len), PAGE_UP(c->len2), *out);
 	/*
 	 * A moved or grown VMA keeps its flags (THP marks included), but a
 	 * moved one loses its userfaultfd registration: register it again.
@@ -356,6 +291,8 @@ static int32_t op_brk(const struct native_cmd *c, uint64_t *out)
 {
 	uint64_t before = (uint64_t)syscall(SYS_brk, 0);
 	*out = (uint64_t)syscall(SYS_brk, (unsigned long)c->a1);
+	if (*out < before)
+		native_zero_unmapped(PAGE_UP(*out), PAGE_UP(before));
 	if (*out > before && thp_policy == MM_THP_ALWAYS) {
 		uint64_t s = (heap_start + PAGE - 1) & ~(PAGE - 1);
 		uint64_t e = (*out + PAGE - 1) & ~(PAGE - 1);
@@ -369,8 +306,8 @@ static int32_t op_brk(const struct native_cmd *c, uint64_t *out)
  * A read (or exec) access at va. Where the host maps no zero page, a read
  * of a page not present in a private anonymous VMA that allows some
  * access is answered as Linux's zero page would answer it: byte 0,
- * nothing resident, and the anon_vma Linux prepares on a huge zero page
- * fault (zero_read_side_effect). Everything else is a real load.
+ * nothing resident, and what the zero page leaves behind kept by
+ * native_zero.c. Everything else is a real load.
  */
 static int32_t read_access(uint64_t va, uint8_t *byte)
 {
@@ -380,7 +317,7 @@ static int32_t read_access(uint64_t va, uint8_t *byte)
 	    pread(pagemap_fd, &e, 8, (off_t)(va / PAGE * 8)) == 8 && !(e >> 63) && !(e >> 62 & 1)) {
 		maps_lookup(va, &end, &next, &sf);
 		if (end && !sf && strcmp(vma_perms, "---p") != 0) {
-			zero_read_side_effect(va, vma_start, end);
+			native_zero_read(va, vma_start, end);
 			*byte = 0;
 			return TRACE_OUT_OK;
 		}
@@ -403,8 +340,10 @@ static int32_t op_touch(const struct native_cmd *c)
 	if (c->len == 0)
 		return TRACE_OUT_OK;
 	while (va < end) {
-		int32_t o = c->access == MM_ACCESS_WRITE ? do_access(va, 2, &byte) :
-			    read_access(va, &byte);
+		int32_t o;
+		if (c->access == MM_ACCESS_WRITE)
+			native_zero_write(va);
+		o = c->access == MM_ACCESS_WRITE ? do_access(va, 2, &byte) : read_access(va, &byte);
 		uint64_t next = va + PAGE;
 		if (o != TRACE_OUT_OK) {
 			uint64_t vend, vnext;
@@ -458,6 +397,8 @@ static int32_t op_fork(int *fd, struct native_reply *rep, int *pass_fd)
 		if (pagemap_fd >= 0)
 			close(pagemap_fd);
 		pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		native_zero_attach(pagemap_fd);
+		native_zero_forked();
 		uffd_open();
 		uffd_register_all();
 		return -1; /* the child: no reply */
@@ -492,7 +433,7 @@ static int32_t op_exec(int fd)
 static uint64_t guard_make(void)
 {
 	static uint64_t vs[512], ve[512];
-	char *buf = maps_read();
+	char *buf = native_worker_maps();
 	unsigned n = 0, top = 0;
 	uint64_t widest = 0;
 	void *g;
@@ -554,7 +495,7 @@ static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *
 
 	switch (c->op) {
 	case NOP_MMAP: o = op_mmap(c, &rep->value); break;
-	case NOP_MUNMAP: o = sys_outcome(munmap(a, c->len)); break;
+	case NOP_MUNMAP: o = op_munmap(c); break;
 	case NOP_MPROTECT: o = sys_outcome(mprotect(a, c->len, c->prot)); break;
 	case NOP_MADVISE: o = op_madvise(c); break;
 	case NOP_MREMAP: o = op_mremap(c, &rep->value); break;
@@ -563,8 +504,14 @@ static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *
 		o = c->access == MM_ACCESS_EXEC ? op_exec_access(c, &byte) : read_access(c->a1, &byte);
 		rep->value = byte;
 		break;
-	case NOP_WRITE: o = do_access(c->a1, 1, &byte); break;
-	case NOP_RMW: o = do_access(c->a1, 2, &byte); break;
+	case NOP_WRITE:
+		native_zero_write(c->a1);
+		o = do_access(c->a1, 1, &byte);
+		break;
+	case NOP_RMW:
+		native_zero_write(c->a1);
+		o = do_access(c->a1, 2, &byte);
+		break;
 	case NOP_TOUCH: o = op_touch(c); break;
 	case NOP_FORK:
 		o = op_fork(fd, rep, pass_fd);
@@ -582,6 +529,8 @@ static bool worker_do(const struct native_cmd *c, int *fd, struct native_reply *
 		break;
 	default: o = MM_EINVAL; break;
 	}
+	if (c->op >= NOP_MMAP && c->op <= NOP_BRK)
+		native_zero_vmas_changed();
 	rep->outcome = o;
 	return true;
 }
@@ -601,6 +550,7 @@ int native_worker_main(const char *fdarg)
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	heap_start = (uint64_t)syscall(SYS_brk, 0);
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	native_zero_attach(pagemap_fd);
 	uffd_open();
 	ready.host_pid = getpid();
 	ready.brk_base = heap_start;
