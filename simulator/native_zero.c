@@ -37,6 +37,7 @@ enum zero_kind { ZERO_HUGE = 1, ZERO_TABLE };
 struct zero_rec {
 	uint64_t haddr;
 	int kind;
+	bool anon; /* a VMA over the region is known to have an anon_vma */
 };
 
 struct zero_vma {
@@ -64,14 +65,17 @@ static struct zero_rec *rec_find(uint64_t haddr)
 	return NULL;
 }
 
-static void rec_set(uint64_t haddr, int kind)
+static void rec_set(uint64_t haddr, int kind, bool anon)
 {
 	struct zero_rec *r = rec_find(haddr);
-	if (!r && nrecs < ZREC_MAX)
+	if (!r && nrecs < ZREC_MAX) {
 		r = &recs[nrecs++];
+		r->anon = false;
+	}
 	if (r) {
 		r->haddr = haddr;
 		r->kind = kind;
+		r->anon |= anon;
 	}
 }
 
@@ -218,10 +222,10 @@ void native_zero_read(uint64_t va, uint64_t vs, uint64_t ve)
 		return; /* Linux's table or huge zero page is there, or the host's table */
 	if (r >= vs && r + ZHUGE <= ve && smaps_value(vs, "THPeligible:") == 1) {
 		if (huge_zero_fault(va, r))
-			rec_set(r, ZERO_HUGE);
+			rec_set(r, ZERO_HUGE, true);
 		return;
 	}
-	rec_set(r, ZERO_TABLE); /* a 4 KiB zero page: Linux's new page table */
+	rec_set(r, ZERO_TABLE, false); /* a 4 KiB zero page: Linux's new page table */
 }
 
 void native_zero_populate(uint64_t addr, uint64_t len)
@@ -328,11 +332,11 @@ void native_zero_remapped(uint64_t old, uint64_t oldlen, uint64_t newlen, uint64
 		uint64_t s = (r > old ? r : old) - old + new_addr;
 		uint64_t e = (r + ZHUGE < old + len ? r + ZHUGE : old + len) - old + new_addr;
 		if (moved[i].kind == ZERO_HUGE && e - s == ZHUGE && !(s & (ZHUGE - 1))) {
-			rec_set(s, ZERO_HUGE); /* move_huge_pmd */
+			rec_set(s, ZERO_HUGE, true); /* move_huge_pmd */
 			continue;
 		}
 		for (uint64_t d = s & ~(ZHUGE - 1); d < e; d += ZHUGE)
-			rec_set(d, ZERO_TABLE); /* split and moved by the page */
+			rec_set(d, ZERO_TABLE, moved[i].anon); /* split and moved by the page */
 	}
 }
 
@@ -372,8 +376,8 @@ void native_zero_forked(void)
 	for (unsigned i = nrecs; i-- > 0;) {
 		uint64_t r = recs[i].haddr;
 		bool copied = false;
-		if (recs[i].kind != ZERO_TABLE)
-			continue;
+		if (recs[i].kind != ZERO_TABLE || recs[i].anon)
+			continue; /* a split huge zero page's VMA had an anon_vma */
 		for (unsigned k = 0; k < nvmas && !copied; k++)
 			copied = vmas[k].start < r + ZHUGE && vmas[k].end > r && vma_has_anon(&vmas[k]);
 		if (!copied)
