@@ -131,6 +131,12 @@ static int madvise_zap(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		return 0;
 	}
 	mm_zap_range(mm, v, start, end);
+	/*
+	 * Linux >= 6.14 with CONFIG_PT_RECLAIM (x86-64's default) frees the
+	 * page table of every 2 MiB region a DONTNEED emptied whole within
+	 * one VMA, so the region's next fault may map a 2 MiB page again.
+	 */
+	pt_free_empty_ptes(mm->root_pfn, start, end);
 	return 0;
 }
 

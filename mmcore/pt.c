@@ -892,6 +892,32 @@ void pt_free_empty(uint64_t root_pfn, uint64_t start, uint64_t end)
 		mm_plat_tlb_flush_range(root_pfn, freed.lo, freed.hi);
 }
 
+void pt_free_empty_ptes(uint64_t root_pfn, uint64_t start, uint64_t end)
+{
+	uint64_t lo = 0, hi = 0;
+
+	if (!pt_range_ok(start, end))
+		return;
+	for (uint64_t va = ALIGN_UP(start, HUGE_SIZE); va < ALIGN_DOWN(end, HUGE_SIZE);
+	     va += HUGE_SIZE) {
+		struct page *pd, *child;
+		pte_t *pde = pt_walk(root_pfn, va, 2, false, &pd, NULL);
+
+		if (!pde || pte_none(*pde) || pte_huge(*pde))
+			continue;
+		child = pfn_to_page(pte_pfn(*pde));
+		if (child->pt_used != 0)
+			continue;
+		pt_entry_clear(pd, pde);
+		pt_table_free(child);
+		lo = hi == 0 ? va : lo;
+		hi = va + HUGE_SIZE;
+	}
+	/* Paging-structure caches may still point at the freed tables. */
+	if (hi)
+		mm_plat_tlb_flush_range(root_pfn, lo, hi);
+}
+
 /* ---- accounting and checking ------------------------------------------------ */
 
 static void pt_count_below(uint64_t pfn, int level, unsigned nr_entries, uint64_t counts[5])

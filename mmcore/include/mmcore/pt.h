@@ -226,6 +226,13 @@ int pt_copy_range(uint64_t dst_root, uint64_t src_root, uint64_t start,
  */
 void pt_free_empty(uint64_t root_pfn, uint64_t start, uint64_t end);
 
+/*
+ * Free the empty page tables (level 1) of the 2 MiB regions wholly inside
+ * [start, end), and flush them; tables above stay. What Linux's PT_RECLAIM
+ * does after MADV_DONTNEED zapped such a region.
+ */
+void pt_free_empty_ptes(uint64_t root_pfn, uint64_t start, uint64_t end);
+
 /* Count table pages per level (counts[1..4]; counts[0] = 0), PML4 included. */
 void pt_count_tables(uint64_t root_pfn, uint64_t counts[5]);
 
