@@ -71,6 +71,12 @@ static int32_t do_access(uint64_t va, int kind, uint8_t *byte)
 	return TRACE_OUT_OK;
 }
 
+bool native_worker_load(uint64_t va)
+{
+	uint8_t byte;
+	return do_access(va, 0, &byte) == TRACE_OUT_OK;
+}
+
 /* Linux's answer as an outcome: 0, or the errno. */
 static int32_t sys_outcome(long rc)
 {

@@ -206,7 +206,8 @@ static void zap(uint64_t a, uint64_t len)
 static bool huge_zero_fault(uint64_t va, uint64_t r)
 {
 	long before = vm_pte_kb();
-	(void)*(volatile uint8_t *)(uintptr_t)va;
+	if (!native_worker_load(va))
+		return false; /* not readable after all (an execute-only key): nothing mapped */
 	if (vm_pte_kb() > before) {
 		zap(r, ZHUGE);
 		return true;
@@ -250,7 +251,8 @@ void native_zero_populate(uint64_t addr, uint64_t len)
 static void table_make(uint64_t va, uint64_t r)
 {
 	uint64_t pg = va & ~(ZPAGE - 1);
-	(void)*(volatile uint8_t *)(uintptr_t)va;
+	if (!native_worker_load(va))
+		return;
 	zap(r, pg - r);
 	zap(pg, ZPAGE);
 	zap(pg + ZPAGE, r + ZHUGE - pg - ZPAGE);

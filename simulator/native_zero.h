@@ -26,6 +26,9 @@
 /* This process's /proc/self/maps, NUL-terminated, in a static buffer (native_worker.c). */
 char *native_worker_maps(void);
 
+/* One load at va, a fault caught (native_worker.c): whether it succeeded. */
+bool native_worker_load(uint64_t va);
+
 /* Use pagemap_fd (this process's /proc/self/pagemap) from now on. */
 void native_zero_attach(int pagemap_fd);
 
