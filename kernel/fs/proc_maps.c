@@ -1,13 +1,15 @@
 /*
  * fs/proc_maps.c - /proc/PID/maps, smaps and smaps_rollup, byte for byte
  * in Linux's layout: the address range, permissions, offset, device and
- * inode of a file mapping, the name padded to column 73; smaps adds the
+ * inode of a file mapping, the name padded to column 73 ([heap], [stack],
+ * [vvar] and [vdso] for the special ones); smaps adds the
  * residency mmcore counts per VMA (mm_vma_stat) and the VmFlags mnemonics.
  */
 #include "kernel/heap.h"
 #include "kernel/errno.h"
 #include "kernel/kstring.h"
 #include "kernel/printf.h"
+#include "kernel/vdso.h"
 #include "mmcore/mm.h"
 #include "mmcore/mm_stat.h"
 #include "procfs.h"
@@ -48,7 +50,9 @@ static void maps_line(struct maps_ctx *c, struct pbuf *b, struct vma *v)
 	const char *name = NULL;
 	uint64_t dev_minor = 0, ino_nr = 0, off = 0;
 	int n;
-	if (v->file && v->file->name) { /* shared anonymous memory: an unlinked shmem file */
+	if (v->file && vdso_file_name(v->file)) {
+		name = vdso_file_name(v->file); /* Linux's special mappings: no offset, device or inode */
+	} else if (v->file && v->file->name) { /* shared anonymous memory: an unlinked shmem file */
 		name = v->file->name;
 		dev_minor = 1;
 		ino_nr = v->file->ino;

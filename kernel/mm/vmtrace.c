@@ -32,6 +32,7 @@
 #include "kernel/printf.h"
 #include "kernel/task.h"
 #include "kernel/trap.h"
+#include "kernel/vdso.h"
 #include "kernel/vfs.h"
 #include "mmcore/buddy.h"
 
@@ -161,6 +162,9 @@ static void header_write(void)
 	emit(NULL, "mem %luM", (unsigned long)(mem >> 20));
 	emit(NULL, "thp %s", thp[mm_config.thp <= MM_THP_NEVER ? mm_config.thp : 0]);
 	emit(NULL, "faultaround %u", mm_config.faultaround);
+	/* The two files exec maps into every process (kernel/vdso.h). */
+	emit(NULL, "file vvar %lu", (unsigned long)VDSO_VVAR_SIZE);
+	emit(NULL, "file vdso %lu", (unsigned long)vdso_image_size());
 }
 
 bool vmtrace_decide(void)
@@ -458,6 +462,24 @@ void vmtrace_do_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fl
 	ksnprintf(what, sizeof(what), "mmap 0x%lx 0x%lx %s %s", (unsigned long)addr,
 		  (unsigned long)len, prot_text(prot, pb), fl);
 	emit_call(mm, what, err ? err : (long)addr, true);
+}
+
+void vmtrace_do_map_file(struct mm *mm, uint64_t hint, uint64_t len, int prot, int flags,
+			 const char *file, long ret)
+{
+	char what[160], fl[64], pb[4], h[24];
+	if (!map_flags_text(flags, fl) || (flags & MM_MAP_ANONYMOUS)) {
+		emit(mm, "# vmtrace: %d kernel mmap of %s flags 0x%x (not expressible)", space_pid(mm),
+		     file, flags);
+		return;
+	}
+	if (hint)
+		ksnprintf(h, sizeof(h), "0x%lx", (unsigned long)hint);
+	else
+		ksnprintf(h, sizeof(h), "-");
+	ksnprintf(what, sizeof(what), "mmap %s 0x%lx %s %s,file=%s:0", h, (unsigned long)len,
+		  prot_text(prot, pb), fl, file);
+	emit_call(mm, what, ret, true);
 }
 
 void vmtrace_do_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot, int err)

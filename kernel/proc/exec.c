@@ -1,7 +1,7 @@
 /*
  * proc/exec.c - execve: copy the arguments in, resolve `#!` scripts to
  * their interpreter, build a new address space with the ELF image and the
- * initial stack, and only then (the point of no return) replace the old
+ * initial stack (and the vDSO, kernel/vdso.h), and only then (the point of no return) replace the old
  * program: close-on-exec files, caught signals back to default, fresh FPU
  * and FS base, and the vfork parent released.
  */
@@ -17,6 +17,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/uspace.h"
+#include "kernel/vdso.h"
 #include "kernel/vfs.h"
 #include "kernel/vmtrace.h"
 #include "mmcore/mm.h"
@@ -32,7 +33,7 @@
 void task_release_vfork(struct task *t);
 void task_drop_mm(struct task *t);
 int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], const char *execfn,
-		     const struct elf_info *info, uint64_t *sp_out);
+		     const struct elf_info *info, uint64_t vdso_base, uint64_t *sp_out);
 
 /* One block holding a NULL-terminated pointer vector and its strings. */
 struct argblock {
@@ -255,11 +256,14 @@ static int exec_build_mm(struct file *f, struct argblock *args, char *const envp
 	mm->rlimit_data = t->rlimits[RLIMIT_DATA].cur;
 	uspace_switch(mm);
 	struct elf_info info;
+	uint64_t vdso_base = 0;
 	err = elf_load(f, mm, &info);
 	if (!err) {
 		mm_brk_init(mm, info.brk);
-		err = exec_stack_build(mm, args->vec, envp, path, &info, sp);
+		err = vdso_map(mm, &vdso_base);
 	}
+	if (!err)
+		err = exec_stack_build(mm, args->vec, envp, path, &info, vdso_base, sp);
 	if (err) {
 		uspace_switch(old);
 		vmtrace_exec_abort(mm);

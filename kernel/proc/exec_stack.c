@@ -6,7 +6,7 @@
  *                        execfn string (AT_EXECFN)
  *                        environment strings, argument strings (argv[0] lowest)
  *                        (16-byte alignment) "x86_64" (AT_PLATFORM), 16 random bytes (AT_RANDOM)
- *                        auxv pairs ending with AT_NULL
+ *                        auxv pairs ending with AT_NULL (AT_SYSINFO_EHDR: the vDSO)
  *                        envp[] NULL
  *                        argv[] NULL
  *   sp (16-aligned) ->   argc
@@ -47,6 +47,7 @@
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_SYSINFO_EHDR 33
 #define AUXV_MAX 24
 
 static size_t vec_count(char *const v[])
@@ -79,14 +80,15 @@ static int strings_put(uint64_t *p, char *const v[], uint64_t *ptrs)
 	return 0;
 }
 
-static unsigned auxv_fill(uint64_t *aux, const struct elf_info *info, uint64_t platform,
-			  uint64_t random, uint64_t execfn)
+static unsigned auxv_fill(uint64_t *aux, const struct elf_info *info, uint64_t vdso_base,
+			  uint64_t platform, uint64_t random, uint64_t execfn)
 {
 	struct task *t = current;
 	uint32_t r[4];
 	cpuid(1, 0, r);
+	/* The vDSO comes first, as in Linux's ARCH_DLINFO. */
 	uint64_t pairs[][2] = {
-		{AT_HWCAP, r[3]}, {AT_PAGESZ, 4096}, {AT_CLKTCK, 100},
+		{AT_SYSINFO_EHDR, vdso_base}, {AT_HWCAP, r[3]}, {AT_PAGESZ, 4096}, {AT_CLKTCK, 100},
 		{AT_PHDR, info->phdr}, {AT_PHENT, 56}, {AT_PHNUM, info->phnum},
 		{AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, info->entry},
 		{AT_UID, t->uid}, {AT_EUID, t->euid}, {AT_GID, t->gid}, {AT_EGID, t->egid},
@@ -102,7 +104,7 @@ static unsigned auxv_fill(uint64_t *aux, const struct elf_info *info, uint64_t p
 }
 
 int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], const char *execfn,
-		     const struct elf_info *info, uint64_t *sp_out)
+		     const struct elf_info *info, uint64_t vdso_base, uint64_t *sp_out)
 {
 	size_t argc = vec_count(argv), envc = vec_count(envp);
 	size_t fnlen = strlen(execfn) + 1;
@@ -151,7 +153,7 @@ int exec_stack_build(struct mm *mm, char *const argv[], char *const envp[], cons
 	random_bytes(rnd, sizeof(rnd));
 	if (!err && (copy_to_user(platform, "x86_64", 7) || copy_to_user(random, rnd, 16)))
 		err = -EFAULT;
-	unsigned naux = auxv_fill(aux, info, platform, random, fn_addr);
+	unsigned naux = auxv_fill(aux, info, vdso_base, platform, random, fn_addr);
 	uint64_t total = (1 + vec_words + naux) * 8;
 	uint64_t sp = (random - total) & ~15ull;
 	uint64_t argc64 = argc;

@@ -1,7 +1,10 @@
 /*
  * syscalls/sys_time.c - clocks and sleeping. CLOCK_MONOTONIC is the TSC
- * clock; CLOCK_REALTIME is the same plus the boot time read from the CMOS
- * real-time clock once. Sleeps are timed waits that a signal interrupts.
+ * clock; CLOCK_REALTIME is the same plus an offset (first from the CMOS
+ * real-time clock, then whatever settimeofday/clock_settime set). Both are
+ * read with vclock_read on the data the vDSO reads too (kernel/vclock.h),
+ * so a reading in user space and one here agree. Sleeps are timed waits
+ * that a signal interrupts.
  */
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
@@ -9,82 +12,31 @@
 #include "kernel/task.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
+#include "kernel/vclock.h"
 #include "kernel/wait.h"
 
-#define NS 1000000000ull
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
+#define NS VCLOCK_NS
+#define CLOCK_REALTIME VCLOCK_REALTIME
+#define CLOCK_MONOTONIC VCLOCK_MONOTONIC
+#define CLOCK_PROCESS_CPUTIME_ID VCLOCK_PROCESS_CPUTIME_ID
+#define CLOCK_THREAD_CPUTIME_ID VCLOCK_THREAD_CPUTIME_ID
 #define TIMER_ABSTIME 1
+/* Linux's TIME_SETTOD_SEC_MAX: the latest time settable, 30 years short of ktime's end. */
+#define SETTOD_SEC_MAX (9223372036ll - 30ll * 365 * 86400)
+#define TZ_MINUTES_MAX (15 * 60)
 
 struct timespec64 {
 	int64_t sec, nsec;
 };
-
-static uint8_t cmos_read(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
-static unsigned bcd(uint8_t v, bool binary) { return binary ? v : (v & 15) + (v >> 4) * 10; }
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* Wall-clock seconds at time_ns() == 0, from the RTC (read once). */
-static int64_t realtime_offset_sec(void)
-{
-	static bool done;
-	static int64_t offset;
-	if (done)
-		return offset;
-	while (cmos_read(0x0a) & 0x80)
-		; /* update in progress */
-	uint8_t fmt = cmos_read(0x0b);
-	bool bin = fmt & 4;
-	unsigned s = bcd(cmos_read(0x00), bin), mi = bcd(cmos_read(0x02), bin);
-	uint8_t hr = cmos_read(0x04);
-	unsigned h = bcd(hr & 0x7f, bin);
-	if (!(fmt & 2) && (hr & 0x80))
-		h = (h % 12) + 12;
-	unsigned d = bcd(cmos_read(0x07), bin), mo = bcd(cmos_read(0x08), bin);
-	unsigned y = bcd(cmos_read(0x09), bin) + 2000;
-	int64_t now = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-	offset = now - (int64_t)(time_ns() / NS);
-	done = true;
-	return offset;
-}
 
 static uint64_t cpu_ns(const struct task *t) { return (t->user_ticks + t->sys_ticks) * (NS / 100); }
 
 /* The time of clock id in ns, or -EINVAL. */
 static int clock_read(int id, uint64_t *out)
 {
+	if (vclock_read(time_vclock(), id, rdtsc(), out) == 0)
+		return 0;
 	switch (id) {
-	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
-		*out = time_ns() + (uint64_t)realtime_offset_sec() * NS;
-		return 0;
-	case CLOCK_MONOTONIC:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-		*out = time_ns();
-		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
 		*out = cpu_ns(current);
@@ -136,11 +88,64 @@ SYSCALL_DEFINE(96, gettimeofday)
 	if (a0 && copy_to_user(a0, tv, sizeof(tv)))
 		return -EFAULT;
 	if (a1) {
-		int32_t tz[2] = {0, 0};
+		int32_t tz[2] = {time_vclock()->tz_minuteswest, time_vclock()->tz_dsttime};
 		if (copy_to_user(a1, tz, sizeof(tz)))
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* Linux's order: a time out of range is EINVAL before the permission check. */
+static int realtime_set(const struct timespec64 *ts)
+{
+	if (ts->sec < 0 || ts->nsec < 0 || (uint64_t)ts->nsec >= NS || ts->sec >= SETTOD_SEC_MAX)
+		return -EINVAL;
+	if (current->euid != 0)
+		return -EPERM;
+	time_realtime_set((uint64_t)ts->sec * NS + (uint64_t)ts->nsec);
+	return 0;
+}
+
+SYSCALL_DEFINE(227, clock_settime)
+{
+	int id = (int)a0;
+	struct timespec64 ts;
+	uint64_t dummy;
+	if (clock_read(id, &dummy))
+		return -EINVAL;
+	if (copy_from_user(&ts, a1, sizeof(ts)))
+		return -EFAULT;
+	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+		return -EPERM; /* Linux's CPU-time clocks refuse to be set */
+	if (id != CLOCK_REALTIME)
+		return -EINVAL; /* monotonic, boot time, coarse: not settable */
+	return realtime_set(&ts);
+}
+
+SYSCALL_DEFINE(164, settimeofday)
+{
+	struct timespec64 ts = {0, 0};
+	int32_t tz[2] = {0, 0};
+	if (a0) {
+		int64_t tv[2];
+		if (copy_from_user(tv, a0, sizeof(tv)))
+			return -EFAULT;
+		if (tv[1] < 0 || tv[1] >= 1000000)
+			return -EINVAL;
+		ts = (struct timespec64){tv[0], tv[1] * 1000};
+	}
+	if (a1 && copy_from_user(tz, a1, sizeof(tz)))
+		return -EFAULT;
+	if (a0 && (ts.sec < 0 || ts.sec >= SETTOD_SEC_MAX))
+		return -EINVAL;
+	if (current->euid != 0)
+		return -EPERM;
+	if (a1) {
+		if (tz[0] > TZ_MINUTES_MAX || tz[0] < -TZ_MINUTES_MAX)
+			return -EINVAL;
+		time_tz_set(tz[0], tz[1]);
+	}
+	return a0 ? realtime_set(&ts) : 0;
 }
 
 SYSCALL_DEFINE(201, time)

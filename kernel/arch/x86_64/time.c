@@ -10,12 +10,19 @@
  * whole wraps of the counter, which can only make the TSC look faster, so
  * the slowest of three measurements is kept. Nanoseconds are then
  * tsc * mult >> 32, integers only.
+ *
+ * The clock's parameters (that multiplier, the realtime offset, the time
+ * zone settimeofday stored) are one struct vclock (kernel/vclock.h): a
+ * static one during boot, then the vDSO's data page once exec first sets
+ * that up (time_vclock_move), so the kernel and user space read the very
+ * same words through the very same arithmetic.
  */
 #include "kernel/time.h"
 
 #include <stdbool.h>
 
 #include "kernel/cpu.h"
+#include "kernel/vclock.h"
 
 #define PIT_HZ 1193182u
 #define PIT_CH2 0x42
@@ -26,7 +33,8 @@
 #define CALIBRATION_MS 5
 
 static uint64_t tsc_khz;
-static uint64_t ns_mult; /* ns per TSC tick, 32.32 fixed point */
+static struct vclock boot_clock;
+static struct vclock *clock = &boot_clock;
 
 /* Start channel 2 counting down from 0xffff (55 ms) in mode 0. */
 static void pit_start(void)
@@ -96,21 +104,54 @@ void time_init(void)
 		tsc_khz = 0;
 	if (!tsc_khz)
 		tsc_khz = 1000000; /* no usable PIT: assume 1 GHz rather than divide by 0 */
-	ns_mult = (1000000ull << 32) / tsc_khz;
+	boot_clock.ns_mult = (1000000ull << 32) / tsc_khz;
+	boot_clock.realtime_offset = rtc_read_seconds() * (int64_t)VCLOCK_NS - (int64_t)time_ns();
 }
 
 uint64_t time_tsc_khz(void) { return tsc_khz; }
 
-uint64_t time_ns(void)
+uint64_t time_ns(void) { return vclock_mono_ns(clock, rdtsc()); }
+
+const struct vclock *time_vclock(void) { return clock; }
+
+void time_vclock_move(struct vclock *to)
 {
-	uint64_t t = rdtsc();
-	/* (t * mult) >> 32 without overflow: split t into high and low halves. */
-	return (t >> 32) * ns_mult + (((t & 0xffffffffull) * ns_mult) >> 32);
+	*to = *clock;
+	to->seq = 0;
+	clock = to;
+}
+
+/* Readers elsewhere retry while seq is odd; the kernel itself runs on one CPU. */
+static void vclock_write_begin(void)
+{
+	clock->seq++;
+	__asm__ volatile("" ::: "memory");
+}
+
+static void vclock_write_end(void)
+{
+	__asm__ volatile("" ::: "memory");
+	clock->seq++;
+}
+
+void time_realtime_set(uint64_t ns)
+{
+	vclock_write_begin();
+	clock->realtime_offset = (int64_t)(ns - time_ns());
+	vclock_write_end();
+}
+
+void time_tz_set(int32_t minuteswest, int32_t dsttime)
+{
+	vclock_write_begin();
+	clock->tz_minuteswest = minuteswest;
+	clock->tz_dsttime = dsttime;
+	vclock_write_end();
 }
 
 void time_delay_ns(uint64_t ns)
 {
-	if (!ns_mult) {
+	if (!clock->ns_mult) {
 		for (uint64_t i = 0; i < ns; i++)
 			cpu_relax();
 		return;

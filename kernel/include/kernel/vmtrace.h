@@ -38,6 +38,8 @@ static inline bool vmtrace_on(void)
 
 void vmtrace_do_syscall(long nr, const struct trap_frame *tf, long ret);
 void vmtrace_do_map(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags, int err);
+void vmtrace_do_map_file(struct mm *mm, uint64_t hint, uint64_t len, int prot, int flags,
+			 const char *file, long ret);
 void vmtrace_do_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot, int err);
 void vmtrace_do_fault(struct mm *mm, uint64_t addr, enum mm_access access, enum fault_result r);
 void vmtrace_do_stack_grow(struct mm *mm, uint64_t new_start, uint64_t old_start);
@@ -60,6 +62,18 @@ static inline void vmtrace_map(struct mm *mm, uint64_t addr, uint64_t len, int p
 {
 	if (vmtrace_on())
 		vmtrace_do_map(mm, addr, len, prot, flags, err);
+}
+
+/*
+ * The kernel mapped len bytes of the kernel file named `file` (declared in
+ * the trace's header) from offset 0 into mm at hint (0: none); ret is the
+ * address or -errno (exec's vDSO).
+ */
+static inline void vmtrace_map_file(struct mm *mm, uint64_t hint, uint64_t len, int prot,
+				    int flags, const char *file, long ret)
+{
+	if (vmtrace_on())
+		vmtrace_do_map_file(mm, hint, len, prot, flags, file, ret);
 }
 
 /* The kernel changed the protection of [addr, addr+len) in mm (exec's segments). */
