@@ -10,7 +10,8 @@
  * does not move when it runs.
  *
  * References mm_check() cannot find in page tables: the tmpfs page cache
- * (one per cached frame, reported by regfile_cache_refs) and the shmem
+ * (one per cached frame, reported by regfile_cache_refs), the vDSO's own
+ * frames (vdso_page_refs) and the shmem
  * objects (counted by mmcore itself). Frames the kernel holds for itself
  * (heap slabs, kernel stacks, pipe rings) are neither PG_ANON nor PG_CACHE
  * and never mapped in a user space, so the check passes over them; the
@@ -21,6 +22,7 @@
 
 #include "kernel/printf.h"
 #include "kernel/time.h"
+#include "kernel/vdso.h"
 #include "mmcore/buddy.h"
 #include "mmcore/mm.h"
 
@@ -72,7 +74,7 @@ void mmcheck_request(void) { requested = true; }
 static int32_t kernel_extra_refs(uint64_t pfn, void *ctx)
 {
 	(void)ctx;
-	return regfile_cache_refs(pfn_to_page(pfn));
+	return regfile_cache_refs(pfn_to_page(pfn)) + vdso_page_refs(pfn_to_page(pfn));
 }
 
 /* Run the global check now (a point where no operation is half done). */
