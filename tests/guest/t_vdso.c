@@ -300,8 +300,10 @@ static int child_calls_vdso(void *arg)
 static int child_writes_vdso(void *arg)
 {
     unsigned char *p = arg;
-    if (mprotect(p, PG, PROT_READ | PROT_WRITE | PROT_EXEC))
+    if (mprotect(p, PG, PROT_READ | PROT_WRITE | PROT_EXEC)) {
+        printf("# mprotect of the vDSO: %s\n", strerror(errno));
         return 2;
+    }
     p[PG - 1] ^= 0xff;
     return 0;
 }
