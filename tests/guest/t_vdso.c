@@ -6,9 +6,9 @@
  * system call (EINVAL, EFAULT); gettimeofday, time and getcpu; the
  * [vvar] and [vdso] lines of /proc/self/maps; a fork child calls it; a
  * write after mprotect copies the page instead of changing everyone's
- * vDSO; munmap of it is allowed; and CLOCK_REALTIME follows settimeofday
- * and clock_settime (as root, only inside a test VM: the host's clock is
- * never touched). */
+ * vDSO; mremap moves it; munmap of it is allowed; and CLOCK_REALTIME
+ * follows settimeofday and clock_settime (as root, only inside a test VM:
+ * the host's clock is never touched). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -329,6 +329,27 @@ static int child_unmaps_vdso(void *arg)
     return maps_find("[vdso]", &s, &e, p) || maps_find("[vvar]", &s, &e, p) ? 6 : 0;
 }
 
+/* mremap moves the vDSO (same size) and maps names it where it went; exit 10 when refused. */
+static int child_moves_vdso(void *arg)
+{
+    unsigned long s, e;
+    char p[5];
+    uintptr_t base = (uintptr_t)arg;
+    if (!maps_find("[vdso]", &s, &e, p))
+        return 11;
+    void *to = mmap(NULL, e - s, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (to == MAP_FAILED)
+        return 12;
+    void *r = mremap((void *)base, e - s, e - s, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+    if (r == MAP_FAILED) {
+        printf("# mremap of the vDSO: %s\n", strerror(errno));
+        return 10;
+    }
+    if (r != to || !maps_find("[vdso]", &s, &e, p) || s != (unsigned long)to || strcmp(p, "r-xp"))
+        return 13;
+    return memcmp(to, ELFMAG, SELFMAG) ? 14 : 0;
+}
+
 static void test_children(cgt_fn cgt, uintptr_t base)
 {
     char buf[64];
@@ -352,6 +373,12 @@ static void test_children(cgt_fn cgt, uintptr_t base)
         check_skip("munmap of [vdso] and [vvar]", "no /proc");
         return;
     }
+    st = check_run_child(child_moves_vdso, (void *)base);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 10)
+        check_skip("mremap moves [vdso]", "this kernel refuses mremap of the vDSO");
+    else
+        check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mremap moves [vdso]; maps names it there",
+              "%s", check_status_text(st, buf, sizeof(buf)));
     st = check_run_child(child_unmaps_vdso, (void *)base);
     check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "munmap of [vdso] and [vvar] is allowed", "%s",
           check_status_text(st, buf, sizeof(buf)));
