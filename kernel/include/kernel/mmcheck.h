@@ -4,11 +4,13 @@
  * mmcore checks the one address space an operation touched after every
  * operation (mm_check_space). The global mm_check() - every frame's
  * refcount and mapcount against all mappings of all live spaces, the
- * shmem objects and the tmpfs page cache, and the buddy lists - is dearer
- * (a pass over every page descriptor), so it runs after every
- * MMCHECK_EVERY_OPS mm operations and after every fork, exec and address
- * space teardown, at the next point where no operation is half done: the
- * end of a system call or of a page fault taken in user mode. In the other
+ * shmem objects and the tmpfs page cache, and the buddy lists - walks
+ * every page descriptor. It runs at the points where no operation is half
+ * done, the end of a system call or of a page fault taken in user mode:
+ * always after fork, exec and an address-space teardown, and otherwise
+ * once MMCHECK_EVERY_OPS mm operations have run since the last check, as
+ * long as checks have taken at most about half of the time since (so a
+ * fault-heavy program slows down at most about twofold). In the other
  * profiles every hook below is empty.
  */
 #ifndef KERNEL_MMCHECK_H
@@ -19,8 +21,8 @@
 
 #include "mmcore/page.h"
 
-/* Run the global check after this many mm operations (faults included). */
-#define MMCHECK_EVERY_OPS 64
+/* The global check is due after this many mm operations (faults included). */
+#define MMCHECK_EVERY_OPS 1
 
 #if MM_CFG_CHECK_EVERY_OP
 /* mmcore finished an operation (mm_plat_after_op, through kplatform.h). */
