@@ -19,8 +19,6 @@
 
 #include "kernel/vclock.h"
 
-#define NR_GETTIMEOFDAY 96
-#define NR_TIME 201
 #define NR_CLOCK_GETTIME 228
 #define NR_CLOCK_GETRES 229
 
@@ -56,11 +54,7 @@ static uint64_t vdso_rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static uint32_t vdso_seq(void)
-{
-	uint32_t s = __atomic_load_n(&vvar_page.seq, __ATOMIC_ACQUIRE);
-	return s;
-}
+static uint32_t vdso_seq(void) { return __atomic_load_n(&vvar_page.seq, __ATOMIC_ACQUIRE); }
 
 /*
  * Clock id's time in ns from one consistent view of the data page; -1 when
@@ -81,6 +75,15 @@ static int vdso_clock_ns(int id, uint64_t *ns)
 	}
 }
 
+/* The CLOCK_REALTIME the kernel would give now, in ns (always answered from the page). */
+static uint64_t vdso_realtime_ns(void)
+{
+	uint64_t ns = 0;
+	vdso_clock_ns(VCLOCK_REALTIME, &ns);
+	return ns;
+}
+
+/* clock_gettime(2): 0 and *ts, or the system call's result for clocks the page does not answer. */
 int __vdso_clock_gettime(int id, struct vdso_timespec *ts)
 {
 	uint64_t ns;
@@ -91,12 +94,11 @@ int __vdso_clock_gettime(int id, struct vdso_timespec *ts)
 	return 0;
 }
 
+/* gettimeofday(2): fills whichever of tv and tz is not NULL (tz as settimeofday left it); 0. */
 int __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
 {
-	uint64_t ns;
 	if (tv) {
-		if (vdso_clock_ns(VCLOCK_REALTIME, &ns))
-			return (int)vdso_syscall2(NR_GETTIMEOFDAY, (long)tv, (long)tz);
+		uint64_t ns = vdso_realtime_ns();
 		tv->tv_sec = (int64_t)(ns / VCLOCK_NS);
 		tv->tv_usec = (int64_t)(ns % VCLOCK_NS) / 1000;
 	}
@@ -112,18 +114,16 @@ int __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
 	return 0;
 }
 
+/* time(2): the seconds of CLOCK_REALTIME, also stored at t unless it is NULL. */
 int64_t __vdso_time(int64_t *t)
 {
-	uint64_t ns;
-	if (vdso_clock_ns(VCLOCK_REALTIME, &ns))
-		return vdso_syscall2(NR_TIME, (long)t, 0);
-	int64_t s = (int64_t)(ns / VCLOCK_NS);
+	int64_t s = (int64_t)(vdso_realtime_ns() / VCLOCK_NS);
 	if (t)
 		*t = s;
 	return s;
 }
 
-/* One CPU, one NUMA node. */
+/* getcpu(2): CPU 0 of node 0, the one this kernel runs on; NULL pointers are skipped; 0. */
 int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 {
 	(void)unused;
@@ -134,7 +134,10 @@ int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 	return 0;
 }
 
-/* The kernel's clocks all count in nanoseconds: the resolution clock_getres(2) gives. */
+/*
+ * clock_getres(2): 1 ns for the clocks the page answers (the kernel counts
+ * in ns), else the system call's answer.
+ */
 int __vdso_clock_getres(int id, struct vdso_timespec *res)
 {
 	uint64_t ns;
