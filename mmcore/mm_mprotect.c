@@ -1,6 +1,7 @@
 /*
  * mmcore/mm_mprotect.c - mprotect(2). Like Linux, VMAs before a hole in
- * the range are changed and the call then fails with ENOMEM.
+ * the range are changed and the call then fails with ENOMEM, and so do
+ * those before a VMA that RLIMIT_DATA keeps from becoming writable.
  */
 #include "mmcore/mm_internal.h"
 
@@ -26,6 +27,18 @@ static uint32_t mprotect_newflags(const struct vma *v, int prot)
 	else if (!(nf & VM_WRITE) && (old & VM_ACCOUNT) && !v->file && !v->anon_id)
 		nf &= ~VM_ACCOUNT;
 	return nf;
+}
+
+/*
+ * Linux's mprotect_fixup: pages turning writable may not take the space
+ * past a limit that their old flags kept them within - in effect, memory
+ * becoming data (private, writable) counts against RLIMIT_DATA. Memory
+ * that already was data, or stays shared, is never refused.
+ */
+static bool mprotect_over_limit(struct mm *mm, uint32_t old, uint32_t nf, uint64_t pages)
+{
+	return (nf & VM_WRITE) && !mm_may_expand_vm(mm, nf, pages) &&
+	       mm_may_expand_vm(mm, old, pages);
 }
 
 int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
@@ -59,6 +72,10 @@ int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		/* Each VM_MAY* bit sits four above the permission it allows. */
 		if ((nf & ~(nf >> 4)) & VM_PROT_MASK) {
 			err = -MM_EACCES;
+			break;
+		}
+		if (mprotect_over_limit(mm, v->flags, nf, (stop - pos) >> PAGE_SHIFT)) {
+			err = -MM_ENOMEM;
 			break;
 		}
 		err = mm_vma_set_flags(mm, v, pos, stop, nf, &v);

@@ -175,9 +175,11 @@ static bool mremap_expand_in_place(struct mm *mm, struct vma *v, uint64_t new_en
 
 /*
  * MREMAP_FIXED and/or MREMAP_DONTUNMAP (Linux's mremap_to). As in Linux
- * (6.17 and later), the part that stays must lie in v before anything is
- * unmapped; then the target goes, then the shrunk tail, then the move,
- * whose failure for want of memory leaves the first two done.
+ * (6.17 and later), the part that stays must lie in v and growth must fit
+ * RLIMIT_AS/RLIMIT_DATA before anything is unmapped; then the target goes,
+ * then the shrunk tail, then (DONTUNMAP) the limits again for the copy
+ * that stays, then the move, whose failure for want of memory leaves the
+ * unmaps done.
  */
 static int mremap_to(struct mm *mm, struct vma *v, uint64_t addr, uint64_t old_len,
 		     uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out)
@@ -186,6 +188,9 @@ static int mremap_to(struct mm *mm, struct vma *v, uint64_t addr, uint64_t old_l
 
 	if (MM_MIN(old_len, new_len) > v->end - addr)
 		return -MM_EFAULT;
+	/* Growth counts against the limits before anything is unmapped. */
+	if (new_len > old_len && !mm_may_expand_vm(mm, v->flags, (new_len - old_len) >> PAGE_SHIFT))
+		return -MM_ENOMEM;
 	if (flags & MM_MREMAP_FIXED) {
 		err = mm_unmap_range(mm, new_addr, new_addr + new_len);
 		if (err)
@@ -200,6 +205,9 @@ static int mremap_to(struct mm *mm, struct vma *v, uint64_t addr, uint64_t old_l
 	/* The unmaps may have split v: find the piece holding addr again. */
 	v = vma_lookup(&mm->vmas, addr);
 	MM_ASSERT(v && old_len <= v->end - addr, "mremap_to: source range lost");
+	/* MREMAP_DONTUNMAP keeps the old range: the space grows by all of it. */
+	if ((flags & MM_MREMAP_DONTUNMAP) && !mm_may_expand_vm(mm, v->flags, old_len >> PAGE_SHIFT))
+		return -MM_ENOMEM;
 	if (!(flags & MM_MREMAP_FIXED)) {
 		bool thp = !v->file && vma_is_private(v);
 
@@ -257,6 +265,8 @@ static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_
 	}
 	if (old_len > v->end - addr)
 		return -MM_EFAULT;
+	if (!mm_may_expand_vm(mm, v->flags, (new_len - old_len) >> PAGE_SHIFT))
+		return -MM_ENOMEM;
 	if (addr + old_len == v->end && mremap_expand_in_place(mm, v, addr + new_len)) {
 		*out = addr;
 		return 0;

@@ -3,7 +3,9 @@
  * mmcore's address-space operations (which already use Linux's flag
  * values and errno numbers): brk, mmap (anonymous, /dev/zero and file
  * mappings through the file's page cache), munmap, mprotect, madvise,
- * mremap, mincore, msync.
+ * mremap, mincore, msync. RLIMIT_AS and RLIMIT_DATA are Linux's
+ * may_expand_vm (mm_may_expand_vm): here for mmap and brk, in mmcore for
+ * mremap growth and mprotect adding write permission.
  */
 #include "kernel/errno.h"
 #include "kernel/fdtable.h"
@@ -22,40 +24,30 @@
 
 static uint64_t page_up(uint64_t x) { return (x + PAGE - 1) & ~(PAGE - 1); }
 
-/* RLIMIT_AS: growing mm by `bytes` would pass it (Linux's may_expand_vm). */
-static bool limit_as_exceeded(const struct mm *mm, uint64_t bytes)
-{
-	uint64_t now = mm->total_vm << 12;
-	return mm->rlimit_as != ~0ull && (bytes > mm->rlimit_as || now > mm->rlimit_as - bytes);
-}
-
-/* Linux's data_vm: private writable memory that is not a stack, in bytes. */
-static uint64_t data_vm_bytes(struct mm *mm)
-{
-	uint64_t n = 0;
-	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
-		if ((v->flags & VM_WRITE) && !(v->flags & (VM_SHARED | VM_GROWSDOWN | VM_STACK)))
-			n += v->end - v->start;
-	return n;
-}
-
-/* RLIMIT_DATA (Linux 4.7+): a new private writable non-stack mapping counts. */
+/*
+ * RLIMIT_DATA (Linux 4.7+): a new private writable non-stack mapping
+ * counts. RLIMIT_AS is mm_mmap's to check.
+ */
 static bool limit_data_exceeded(struct mm *mm, uint64_t len, int prot, int flags)
 {
+	uint64_t pages = page_up(len) / PAGE, max = mm->rlimit_data / PAGE;
 	if (mm->rlimit_data == ~0ull || !(prot & PROT_WRITE_BIT) ||
 	    (flags & MM_MAP_TYPE) != MM_MAP_PRIVATE || (flags & MAP_GROWSDOWN_FLAG))
 		return false;
-	uint64_t bytes = page_up(len);
-	return bytes > mm->rlimit_data || data_vm_bytes(mm) > mm->rlimit_data - bytes;
+	return pages > max || mm_data_vm(mm) > max - pages;
 }
 
 SYSCALL_DEFINE(12, brk)
 {
 	struct mm *mm = current->mm;
 	uint64_t out;
-	/* Growth past RLIMIT_AS leaves the break where it is (mm_brk checks RLIMIT_DATA). */
+	/*
+	 * Growth is data memory: past RLIMIT_AS, or RLIMIT_DATA counting all
+	 * private writable memory (Linux's do_brk_flags), the break stays
+	 * where it is. mm_brk checks the heap's own span against RLIMIT_DATA.
+	 */
 	if (a0 > mm->brk && page_up(a0) >= page_up(mm->brk) &&
-	    limit_as_exceeded(mm, page_up(a0) - page_up(mm->brk)))
+	    !mm_may_expand_vm(mm, VM_READ | VM_WRITE, (page_up(a0) - page_up(mm->brk)) / PAGE))
 		return (long)mm->brk;
 	mm_brk(mm, a0, &out);
 	return (long)out;
@@ -133,13 +125,10 @@ SYSCALL_DEFINE(10, mprotect) { return mm_mprotect(current->mm, a0, a1, (int)a2);
 
 SYSCALL_DEFINE(28, madvise) { return mm_madvise(current->mm, a0, a1, (int)a2); }
 
+/* Growth past RLIMIT_AS or RLIMIT_DATA is mm_mremap's to refuse, at Linux's point. */
 SYSCALL_DEFINE(25, mremap)
 {
 	uint64_t out;
-	/* Growth past RLIMIT_AS (mmcore checks the rest). */
-	if (a2 > a1 && page_up(a2) > page_up(a1) &&
-	    limit_as_exceeded(current->mm, page_up(a2) - page_up(a1)))
-		return -ENOMEM;
 	int err = mm_mremap(current->mm, a0, a1, a2, (int)a3, a4, &out);
 	return err ? err : (long)out;
 }

@@ -1,6 +1,7 @@
-/* t_limits.c - resource limits and exhaustion: RLIMIT_AS, RLIMIT_DATA,
- * RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_NPROC with Linux's errnos, a fork
- * bomb stopped by RLIMIT_NPROC, a process touching more than RAM killed
+/* t_limits.c - resource limits and exhaustion: RLIMIT_AS, RLIMIT_DATA
+ * (mmap, brk, and growth by mprotect and mremap), RLIMIT_STACK,
+ * RLIMIT_NOFILE and RLIMIT_NPROC with Linux's errnos, a fork bomb stopped
+ * by RLIMIT_NPROC, a process touching more than RAM killed
  * with SIGKILL (small machines only), and after every test free memory back
  * to its value before it (`/proc/meminfo` MemFree, else sysinfo's freeram).
  * The fork bomb runs twice: the first may leave the page tables of newly
@@ -103,6 +104,64 @@ static int t_data(void)
           "got %p errno %d", p, errno);
     void *ro = mmap(NULL, 64 * MB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     check(ro != MAP_FAILED, "RLIMIT_DATA: a read-only mapping does not count", "errno %d", errno);
+    return check_done();
+}
+
+/* Growth that makes data memory (Linux's may_expand_vm): mprotect adding
+ * write permission to private memory, mremap growing private writable
+ * memory or keeping its old range (MREMAP_DONTUNMAP), brk counting every
+ * private writable mapping. Each part starts from a few pages of data. */
+static int t_data_growth(void)
+{
+    char *w = mmap(NULL, 48 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (w == MAP_FAILED)
+        return 1;
+    set_limit(RLIMIT_DATA, 32 * MB);
+    check(mprotect(w, 48 * MB, PROT_READ | PROT_WRITE) == 0,
+          "RLIMIT_DATA: mprotect of memory already writable is not refused above it", "errno %d",
+          errno);
+    int ro = mprotect(w, 48 * MB, PROT_READ);
+    int rw = mprotect(w, 48 * MB, PROT_READ | PROT_WRITE);
+    check(ro == 0 && rw == -1 && errno == ENOMEM,
+          "RLIMIT_DATA: mprotect making 48 MiB of private memory writable is ENOMEM",
+          "read-only %d, writable %d errno %d", ro, rw, errno);
+    check(mprotect(w, 4 * MB, PROT_READ | PROT_WRITE) == 0,
+          "RLIMIT_DATA: mprotect making 4 MiB writable works", "errno %d", errno);
+    munmap(w, 48 * MB);
+
+    char *s = mmap(NULL, 64 * MB, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    check(s != MAP_FAILED && mprotect(s, 64 * MB, PROT_READ | PROT_WRITE) == 0,
+          "RLIMIT_DATA: shared memory turning writable does not count", "errno %d", errno);
+    if (s != MAP_FAILED)
+        munmap(s, 64 * MB);
+
+    char *r = mmap(NULL, 8 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *m = mremap(r, 8 * MB, 40 * MB, MREMAP_MAYMOVE);
+    check(r != MAP_FAILED && m == MAP_FAILED && errno == ENOMEM,
+          "RLIMIT_DATA: mremap growing private writable memory past it is ENOMEM",
+          "got %p errno %d", m, errno);
+    m = mremap(r, 8 * MB, 16 * MB, MREMAP_MAYMOVE);
+    check(m != MAP_FAILED, "RLIMIT_DATA: mremap growing it within the limit works", "errno %d",
+          errno);
+    munmap(m != MAP_FAILED ? m : r, m != MAP_FAILED ? 16 * MB : 8 * MB);
+
+    r = mmap(NULL, 8 * MB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m = mremap(r, 8 * MB, 64 * MB, MREMAP_MAYMOVE);
+    check(m != MAP_FAILED, "RLIMIT_DATA: mremap growing read-only memory past it works",
+          "errno %d", errno);
+    munmap(m != MAP_FAILED ? m : r, m != MAP_FAILED ? 64 * MB : 8 * MB);
+
+    r = mmap(NULL, 20 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m = mremap(r, 20 * MB, 20 * MB, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+    check(m == MAP_FAILED && errno == ENOMEM,
+          "RLIMIT_DATA: MREMAP_DONTUNMAP of 20 MiB (the old range stays) is ENOMEM past it",
+          "got %p errno %d", m, errno);
+    munmap(r, 20 * MB);
+
+    r = mmap(NULL, 24 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    check(r != MAP_FAILED && !brk_grow(16 * MB),
+          "RLIMIT_DATA: brk counts private writable mappings against it", "the break moved");
+    check(brk_grow(4 * MB), "RLIMIT_DATA: brk within what is left works", "the break did not move");
     return check_done();
 }
 
@@ -305,7 +364,8 @@ int main(void)
         const char *name;
         int (*fn)(void);
     } tests[] = {
-        {"RLIMIT_AS", t_as}, {"RLIMIT_DATA", t_data}, {"RLIMIT_STACK", t_stack},
+        {"RLIMIT_AS", t_as}, {"RLIMIT_DATA", t_data}, {"RLIMIT_DATA growth", t_data_growth},
+        {"RLIMIT_STACK", t_stack},
         {"RLIMIT_NOFILE", t_nofile}, {"RLIMIT_NPROC", t_nproc},
         {"fork bomb (first)", t_fork_bomb}, {"fork bomb", t_fork_bomb}, {"OOM", t_oom},
     };

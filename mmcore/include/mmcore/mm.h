@@ -178,6 +178,18 @@ uint64_t mm_anon_huge_bytes(const struct mm *mm);
 uint64_t mm_vma_count(const struct mm *mm);
 
 /*
+ * Linux's may_expand_vm: whether mm may grow by `pages` pages of memory
+ * with VMA flags vmflags: total_vm stays within RLIMIT_AS (mm->rlimit_as)
+ * and, for data memory, data_vm within RLIMIT_DATA (mm->rlimit_data). Both
+ * limits are in bytes, rounded down to pages, ~0 unlimited.
+ */
+bool mm_may_expand_vm(struct mm *mm, uint32_t vmflags, uint64_t pages);
+/* Data memory as Linux's data_vm counts it: private, writable, not a stack. */
+bool mm_vmflags_are_data(uint32_t vmflags);
+/* Pages of data memory in mm (Linux's data_vm). */
+uint64_t mm_data_vm(struct mm *mm);
+
+/*
  * Verify every invariant of this address space (VMA tree, page tables
  * against VMAs, counters). Panics on error.
  */
