@@ -31,8 +31,9 @@ extern const char vdso_image_start[], vdso_image_end[];
 _Static_assert(sizeof(struct vclock) <= VDSO_VVAR_SIZE, "the clock must fit the data page");
 
 static const struct mm_file_ops vdso_file_ops;
-static struct mm_file vvar_file = {.ops = &vdso_file_ops, .name = NULL, .ino = 0};
-static struct mm_file vdso_file = {.ops = &vdso_file_ops, .name = NULL, .ino = 0};
+/* Named as Linux names the two mappings (gdb's mm-vmas shows the name too). */
+static struct mm_file vvar_file = {.ops = &vdso_file_ops, .name = "[vvar]", .ino = 0};
+static struct mm_file vdso_file = {.ops = &vdso_file_ops, .name = "[vdso]", .ino = 0};
 static struct page *vvar_frame;
 static struct page *vdso_frames[VDSO_PAGES_MAX];
 static bool vdso_ready;
@@ -116,11 +117,7 @@ int vdso_map(struct mm *mm, uint64_t *base)
 
 const char *vdso_file_name(const struct mm_file *f)
 {
-	if (f == &vdso_file)
-		return "[vdso]";
-	if (f == &vvar_file)
-		return "[vvar]";
-	return NULL;
+	return f->ops == &vdso_file_ops ? f->name : NULL;
 }
 
 int32_t vdso_page_refs(const struct page *pg)
