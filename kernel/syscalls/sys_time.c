@@ -109,16 +109,16 @@ static int realtime_set(const struct timespec64 *ts)
 SYSCALL_DEFINE(227, clock_settime)
 {
 	int id = (int)a0;
+	bool cputime = id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID;
 	struct timespec64 ts;
 	uint64_t dummy;
-	if (clock_read(id, &dummy))
+	/* Linux's order: a clock that cannot be set is EINVAL before the pointer is read. */
+	if (clock_read(id, &dummy) || (!cputime && id != CLOCK_REALTIME))
 		return -EINVAL;
 	if (copy_from_user(&ts, a1, sizeof(ts)))
 		return -EFAULT;
-	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+	if (cputime)
 		return -EPERM; /* Linux's CPU-time clocks refuse to be set */
-	if (id != CLOCK_REALTIME)
-		return -EINVAL; /* monotonic, boot time, coarse: not settable */
 	return realtime_set(&ts);
 }
 

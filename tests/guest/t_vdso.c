@@ -399,6 +399,23 @@ static int child_settime_unprivileged(void *arg)
     return clock_settime(CLOCK_REALTIME, &ts) == -1 && errno == EPERM ? 0 : 9;
 }
 
+/* Refusals that never reach the clock: safe to ask anywhere. */
+static void test_settime_errors(void)
+{
+    errno = 0;
+    check(syscall(SYS_clock_settime, CLOCK_MONOTONIC, NULL) == -1 && errno == EINVAL,
+          "clock_settime(CLOCK_MONOTONIC, NULL): EINVAL before the pointer", "errno %d", errno);
+    errno = 0;
+    check(syscall(SYS_clock_settime, 12345, NULL) == -1 && errno == EINVAL,
+          "clock_settime of an unknown clock: EINVAL", "errno %d", errno);
+    errno = 0;
+    check(syscall(SYS_clock_settime, CLOCK_REALTIME, NULL) == -1 && errno == EFAULT,
+          "clock_settime(CLOCK_REALTIME, NULL): EFAULT", "errno %d", errno);
+    errno = 0;
+    check(syscall(SYS_settimeofday, (void *)8, NULL) == -1 && errno == EFAULT,
+          "settimeofday with a bad pointer: EFAULT", "errno %d", errno);
+}
+
 /* CLOCK_REALTIME follows settimeofday and clock_settime; the offset is put back after. */
 static void test_settime(cgt_fn cgt)
 {
@@ -478,6 +495,7 @@ int main(void)
     test_getcpu();
     test_maps(base);
     test_children(cgt, base);
+    test_settime_errors();
     test_settime(cgt);
     return check_done();
 }
