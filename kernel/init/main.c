@@ -17,6 +17,7 @@
 #include "kernel/layout.h"
 #include "kernel/kmap.h"
 #include "kernel/ktest.h"
+#include "kernel/mmcheck.h"
 #include "kernel/panic.h"
 #include "kernel/physmem.h"
 #include "kernel/printf.h"
@@ -135,6 +136,7 @@ void kmain(uint32_t start_info_pa)
 	physmem_add_high();
 	if (mm_init())
 		panic("mm_init: no memory for the zero pages");
+	mmcheck_init();
 	fpu_init();
 	sched_init();
 	syscall_init();

@@ -4,10 +4,10 @@
  * the scratch memory it counts in.
  *
  * The count table (two int32 per page descriptor, about 1 MiB for 512 MiB
- * of RAM) is taken from the buddy allocator once, at the first mm
- * operation (init's exec), and kept: the check then allocates nothing, so
- * it runs under memory exhaustion too, and free memory seen by user space
- * does not move when it runs.
+ * of RAM) is taken from the buddy allocator once, at boot right after
+ * mm_init (before ktest and user space measure free memory), and kept:
+ * the check then allocates nothing, so it runs under memory exhaustion
+ * too, and free memory does not move when it runs.
  *
  * References mm_check() cannot find in page tables: the tmpfs page cache
  * (one per cached frame, reported by regfile_cache_refs), the vDSO's own
@@ -20,6 +20,7 @@
  */
 #include "kernel/mmcheck.h"
 
+#include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/time.h"
 #include "kernel/vdso.h"
@@ -44,28 +45,25 @@ static bool requested;       /* a space was torn down since the last check */
 static uint64_t runs, ops_total, ns_total;
 static uint64_t last_end_ns, last_len_ns; /* when the last check ended, how long it took */
 static int32_t *scratch;     /* mm_check_scratch_count() counts, kept */
-static bool scratch_tried;
 
-/* Take the count table from the buddy allocator (once). */
-static void scratch_take(void)
+void mmcheck_init(void)
 {
 	uint64_t bytes = mm_check_scratch_count() * sizeof(int32_t);
 	unsigned order = 0;
 	struct page *pg;
 
-	scratch_tried = true;
 	while ((PAGE_SIZE << order) < bytes)
 		if (++order > BUDDY_MAX_ORDER)
-			return;
+			panic("mmcheck: %lu page descriptors need too big a count table",
+			      (unsigned long)page_nr);
 	pg = buddy_alloc(order);
-	if (pg)
-		scratch = page_address(pg);
+	if (!pg)
+		panic("mmcheck: no memory for the count table");
+	scratch = page_address(pg);
 }
 
 void mmcheck_count_op(void)
 {
-	if (!scratch_tried)
-		scratch_take();
 	ops_since++;
 	ops_total++;
 }
@@ -85,9 +83,8 @@ static void mmcheck_run(void)
 
 	ops_since = 0;
 	requested = false;
-	/* Only without a kept table, when memory is exhausted, can this fail: try later. */
-	if (mm_check_all(scratch, kernel_extra_refs, NULL))
-		return;
+	MM_ASSERT(scratch, "mmcheck: a check before mmcheck_init");
+	mm_check_all(scratch, kernel_extra_refs, NULL);
 	runs++;
 	last_end_ns = time_ns();
 	last_len_ns = last_end_ns - t0;
@@ -127,6 +124,7 @@ uint64_t mmcheck_runs(void) { return runs; }
 
 #else
 
+void mmcheck_init(void) {}
 uint64_t mmcheck_runs(void) { return 0; }
 
 #endif

@@ -24,6 +24,10 @@
 /* The global check is due after this many mm operations (faults included). */
 #define MMCHECK_EVERY_OPS 1
 
+/* At boot after mm_init(): take the check's count table (fortress; panics
+ * without it). */
+void mmcheck_init(void);
+
 #if MM_CFG_CHECK_EVERY_OP
 /* mmcore finished an operation (mm_plat_after_op, through kplatform.h). */
 void mmcheck_count_op(void);
