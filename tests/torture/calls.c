@@ -276,10 +276,15 @@ static void args_ioctl(struct gen *g, uint64_t a[6])
     static const uint64_t cmds[] = {0x5401 /* TCGETS */, 0x5413 /* TIOCGWINSZ */,
                                     0x541b /* FIONREAD */, 0x5421 /* FIONBIO */,
                                     0x540f /* TIOCGPGRP */, 0x5451 /* FIOCLEX */, 0};
+    /* FIONBIO only ever sets O_NONBLOCK: cleared, a later read of the
+     * worker's own empty pipe would wait forever (on Linux too). */
+    static const int nonblocking = 1;
     a[0] = gen_fd(g);
     a[1] = rng_one_in(&g->r, 4) ? rng_next(&g->r) & 0xffffffffu
                                 : cmds[rng_below(&g->r, sizeof(cmds) / sizeof(cmds[0]))];
     a[2] = gen_ptr_out(g);
+    if (a[1] == 0x5421)
+        a[2] = (uint64_t)(uintptr_t)&nonblocking;
 }
 
 static void args_flock(struct gen *g, uint64_t a[6])
