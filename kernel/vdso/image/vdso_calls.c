@@ -58,9 +58,11 @@ static uint32_t vdso_seq(void) { return __atomic_load_n(&vvar_page.seq, __ATOMIC
 
 /*
  * Clock id's time in ns from one consistent view of the data page; -1 when
- * the page does not answer id.
+ * the page does not answer id. Inlined into each caller: a call, its
+ * return and the result's trip through memory cost as much as the
+ * arithmetic itself.
  */
-static int vdso_clock_ns(int id, uint64_t *ns)
+static inline __attribute__((always_inline)) int vdso_clock_ns(int id, uint64_t *ns)
 {
 	for (;;) {
 		uint32_t seq = vdso_seq();
