@@ -1,8 +1,8 @@
 /*
  * proc/exec.c - execve: copy the arguments in, resolve `#!` scripts to
- * their interpreter, build a new address space with the ELF image and the
- * initial stack (and the vDSO, kernel/vdso.h), and only then (the point of no return) replace the old
- * program: close-on-exec files, caught signals back to default, fresh FPU
+ * their interpreter, build a new address space with the ELF image, the
+ * vDSO (kernel/vdso.h) and the initial stack, and only then (the point of
+ * no return) replace the old program: close-on-exec files, caught signals back to default, fresh FPU
  * and FS base, and the vfork parent released.
  */
 #include "elf.h"

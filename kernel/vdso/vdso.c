@@ -100,9 +100,10 @@ int vdso_map(struct mm *mm, uint64_t *base)
 	int err = vdso_ready ? 0 : vdso_setup();
 	if (err)
 		return err;
-	/* One search for both, so that [vdso] follows [vvar] as on Linux; the vDSO then replaces the tail. */
+	/* One search for both, so that [vdso] follows [vvar] as on Linux; the vDSO replaces the tail. */
 	err = mm_mmap(mm, 0, VDSO_VVAR_SIZE + len, MM_PROT_READ, MM_MAP_PRIVATE, &vvar_file, 0, &addr);
-	vmtrace_map_file(mm, 0, VDSO_VVAR_SIZE + len, MM_PROT_READ, MM_MAP_PRIVATE, "vvar", err ? err : (long)addr);
+	vmtrace_map_file(mm, 0, VDSO_VVAR_SIZE + len, MM_PROT_READ, MM_MAP_PRIVATE, "vvar",
+			 err ? err : (long)addr);
 	if (err)
 		return -ENOMEM;
 	err = mm_mmap(mm, addr + VDSO_VVAR_SIZE, len, MM_PROT_READ | MM_PROT_EXEC,

@@ -129,7 +129,8 @@ static int cmp_ll(const void *a, const void *b)
 
 static long long gaps[ROUNDS];
 
-/* vDSO and system call readings of clock id, alternated: none goes back, the median gap is under a tick. */
+/* vDSO and system call readings of clock id, alternated: none goes back, and
+ * (for the fine clocks) the median gap is under a tick. */
 static void test_interleaved(cgt_fn cgt, clockid_t id, const char *name, bool fine)
 {
     struct timespec a, b;
@@ -467,7 +468,8 @@ static void test_settime(cgt_fn cgt)
     back.tv_nsec = now % NS;
     check(clock_settime(CLOCK_REALTIME, &back) == 0, "the clock is put back", "errno %d", errno);
     cgt(CLOCK_REALTIME, &v);
-    check(v.tv_sec - back.tv_sec < 60 && v.tv_sec >= back.tv_sec, "the vDSO reads the restored time",
+    check(v.tv_sec - back.tv_sec < 60 && v.tv_sec >= back.tv_sec,
+          "the vDSO reads the restored time",
           "%lld vs %lld", (long long)v.tv_sec, (long long)back.tv_sec);
 }
 
