@@ -2,8 +2,9 @@
  * proc/exec.c - execve: copy the arguments in, resolve `#!` scripts to
  * their interpreter, build a new address space with the ELF image, the
  * vDSO (kernel/vdso.h) and the initial stack, and only then (the point of
- * no return) replace the old program: close-on-exec files, caught signals back to default, fresh FPU
- * and FS base, and the vfork parent released.
+ * no return) replace the old program: close-on-exec files, caught
+ * signals back to default, fresh FPU and FS base, and the vfork parent
+ * released.
  */
 #include "elf.h"
 #include "proc.h"
