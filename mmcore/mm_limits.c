@@ -3,7 +3,8 @@
  * growth of an address space (its may_expand_vm): the whole space against
  * RLIMIT_AS, and "data" memory - private, writable, not a stack - against
  * RLIMIT_DATA. mmap, brk, mremap growth and mprotect adding write
- * permission all ask here.
+ * permission all ask here; a MAP_FIXED mmap counts only what it adds to
+ * the pages it replaces.
  */
 #include "mmcore/mm_internal.h"
 
@@ -40,4 +41,14 @@ bool mm_may_expand_vm(struct mm *mm, uint32_t vmflags, uint64_t pages)
 	    over_limit(mm_data_vm(mm), pages, mm->rlimit_data))
 		return false;
 	return true;
+}
+
+uint64_t mm_pages_mapped_in(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t pages = 0;
+
+	for (struct vma *v = vma_find_intersection(&mm->vmas, start, end); v && v->start < end;
+	     v = vma_next(v))
+		pages += (MM_MIN(v->end, end) - MM_MAX(v->start, start)) >> PAGE_SHIFT;
+	return pages;
 }

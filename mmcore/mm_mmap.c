@@ -141,7 +141,10 @@ int mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	if (err)
 		return err;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	if (mm->rlimit_as != ~0ull && (mm->total_vm << PAGE_SHIFT) + len > mm->rlimit_as)
+	/* RLIMIT_AS; MAP_FIXED counts only its growth over what it replaces (mmap_region). */
+	if (mm->rlimit_as != ~0ull &&
+	    !mm_may_expand_vm(mm, 0, (len >> PAGE_SHIFT) - ((flags & MM_MAP_FIXED) ?
+				      mm_pages_mapped_in(mm, addr, addr + len) : 0)))
 		return -MM_ENOMEM;
 	err = mmap_place(mm, addr, len, flags, &start);
 	if (err)

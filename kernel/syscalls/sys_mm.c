@@ -26,14 +26,17 @@ static uint64_t page_up(uint64_t x) { return (x + PAGE - 1) & ~(PAGE - 1); }
 
 /*
  * RLIMIT_DATA (Linux 4.7+): a new private writable non-stack mapping
- * counts. RLIMIT_AS is mm_mmap's to check.
+ * counts, a MAP_FIXED one only by what it adds to the pages it replaces
+ * (Linux's mmap_region). RLIMIT_AS is mm_mmap's to check.
  */
-static bool limit_data_exceeded(struct mm *mm, uint64_t len, int prot, int flags)
+static bool limit_data_exceeded(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags)
 {
-	uint64_t pages = page_up(len) / PAGE, max = mm->rlimit_data / PAGE;
+	uint64_t bytes = page_up(len), pages = bytes / PAGE, max = mm->rlimit_data / PAGE;
 	if (mm->rlimit_data == ~0ull || !(prot & PROT_WRITE_BIT) ||
 	    (flags & MM_MAP_TYPE) != MM_MAP_PRIVATE || (flags & MAP_GROWSDOWN_FLAG))
 		return false;
+	if ((flags & MM_MAP_FIXED) && !(addr & (PAGE - 1)) && addr + bytes > addr)
+		pages -= mm_pages_mapped_in(mm, addr, addr + bytes);
 	return pages > max || mm_data_vm(mm) > max - pages;
 }
 
@@ -103,7 +106,7 @@ SYSCALL_DEFINE(9, mmap)
 			off = 0;
 		}
 	}
-	if (limit_data_exceeded(current->mm, len, prot, flags)) {
+	if (limit_data_exceeded(current->mm, addr, len, prot, flags)) {
 		if (f)
 			file_put(f);
 		return -ENOMEM;

@@ -81,6 +81,13 @@ static int t_as(void)
           "got %p errno %d", big, errno);
     void *small = mmap(NULL, 4 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     check(small != MAP_FAILED, "RLIMIT_AS: mmap within it works", "errno %d", errno);
+    char *own = mmap(NULL, 48 * MB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *fx = own == MAP_FAILED ? MAP_FAILED
+             : mmap(own, 48 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    check(fx == own, "RLIMIT_AS: MAP_FIXED over 48 MiB of its own counts only what it adds",
+          "%p over %p errno %d", fx, own, errno);
+    if (own != MAP_FAILED)
+        munmap(own, 48 * MB);
     check(!brk_grow(128 * MB), "RLIMIT_AS: brk beyond it fails", "the break moved");
     void *m = mremap(small, 4 * MB, 200 * MB, MREMAP_MAYMOVE);
     check(m == MAP_FAILED && errno == ENOMEM, "RLIMIT_AS: mremap growing beyond it is ENOMEM",
@@ -109,8 +116,9 @@ static int t_data(void)
 
 /* Growth that makes data memory (Linux's may_expand_vm): mprotect adding
  * write permission to private memory, mremap growing private writable
- * memory or keeping its old range (MREMAP_DONTUNMAP), brk counting every
- * private writable mapping. Each part starts from a few pages of data. */
+ * memory or keeping its old range (MREMAP_DONTUNMAP), MAP_FIXED counting
+ * only what it adds, brk counting every private writable mapping. Each
+ * part starts from a few pages of data. */
 static int t_data_growth(void)
 {
     char *w = mmap(NULL, 48 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -159,6 +167,10 @@ static int t_data_growth(void)
     munmap(r, 20 * MB);
 
     r = mmap(NULL, 24 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m = r == MAP_FAILED ? MAP_FAILED
+      : mmap(r, 24 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    check(m == r, "RLIMIT_DATA: MAP_FIXED over its own writable memory counts only what it adds",
+          "%p over %p errno %d", m, r, errno);
     check(r != MAP_FAILED && !brk_grow(16 * MB),
           "RLIMIT_DATA: brk counts private writable mappings against it", "the break moved");
     check(brk_grow(4 * MB), "RLIMIT_DATA: brk within what is left works", "the break did not move");

@@ -1,9 +1,9 @@
 /*
  * tests/unit/test_limits.c - RLIMIT_AS and RLIMIT_DATA on growth (Linux's
- * may_expand_vm): the rule itself, mprotect making private memory
- * writable, mremap growing or keeping its old range; and mm_check_all(),
- * the global check over every live space, agreeing with mm_check() and
- * catching a frame whose count is off.
+ * may_expand_vm): the rule itself, MAP_FIXED counting only its growth,
+ * mprotect making private memory writable, mremap growing or keeping its
+ * old range; and mm_check_all(), the global check over every live space,
+ * agreeing with mm_check() and catching a frame whose count is off.
  */
 #include <signal.h>
 
@@ -55,6 +55,23 @@ Test(limits, may_expand_vm_follows_linux)
 	cr_expect(mm_may_expand_vm(mm, VM_READ | VM_WRITE | VM_SHARED, 100), "shared is not data");
 	cr_expect(mm_may_expand_vm(mm, VM_READ | VM_WRITE | VM_GROWSDOWN, 100),
 		  "a stack is not data");
+	mm_destroy(mm);
+}
+
+Test(limits, map_fixed_counts_only_its_growth)
+{
+	struct mm *mm = mt_mm();
+	uint64_t a = map(mm, 8, MM_PROT_READ, PRIV_ANON), out = 0;
+	int fixed = PRIV_ANON | MM_MAP_FIXED;
+
+	mm->rlimit_as = 10 * PG;
+	cr_expect_eq(mm_pages_mapped_in(mm, a - PG, a + 4 * PG), 4);
+	cr_expect_eq(mm_mmap(mm, a, 8 * PG, RW, fixed, NULL, 0, &out), 0, "replaces 8 pages");
+	cr_expect_eq(mm_mmap(mm, a + 4 * PG, 6 * PG, RW, fixed, NULL, 0, &out), 0, "2 more fit");
+	cr_expect_eq(mm_mmap(mm, a + 4 * PG, 7 * PG, RW, fixed, NULL, 0, &out), -MM_ENOMEM,
+		     "3 more do not");
+	cr_expect_eq(mm->total_vm, 10);
+	mt_check(&mm, 1, NULL);
 	mm_destroy(mm);
 }
 

@@ -188,6 +188,8 @@ bool mm_may_expand_vm(struct mm *mm, uint32_t vmflags, uint64_t pages);
 bool mm_vmflags_are_data(uint32_t vmflags);
 /* Pages of data memory in mm (Linux's data_vm). */
 uint64_t mm_data_vm(struct mm *mm);
+/* Pages of [start, end) inside some VMA (what a MAP_FIXED mapping replaces). */
+uint64_t mm_pages_mapped_in(struct mm *mm, uint64_t start, uint64_t end);
 
 /*
  * Verify every invariant of this address space (VMA tree, page tables
