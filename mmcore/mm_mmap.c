@@ -35,8 +35,11 @@ static uint32_t mmap_vm_flags(int prot, int flags)
 {
 	uint32_t vmf = mm_prot_to_vmflags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
-	if ((flags & MM_MAP_TYPE) != MM_MAP_PRIVATE)
+	if ((flags & MM_MAP_TYPE) != MM_MAP_PRIVATE) {
 		vmf |= VM_SHARED | VM_MAYSHARE;
+		if (flags & MM_MAP_NOMAYWRITE)
+			vmf &= ~VM_MAYWRITE;
+	}
 	if (flags & MM_MAP_NORESERVE)
 		vmf |= VM_NORESERVE;
 	/* accountable_mapping(): private writable memory without NORESERVE. */

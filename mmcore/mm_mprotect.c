@@ -60,11 +60,24 @@ int mm_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	if (prot & ~(MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC | MM_PROT_SEM |
 		     MM_PROT_GROWSDOWN | MM_PROT_GROWSUP))
 		return -MM_EINVAL;
-	prot &= MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC;
-
 	v = vma_find(&mm->vmas, start);
-	if (!v || v->start > start)
+	if (!v)
 		return -MM_ENOMEM;
+	/* PROT_GROWSDOWN moves the start to that of a VMA that grows down and
+	 * is EINVAL on any other; nothing grows up on x86-64 (do_mprotect_pkey). */
+	if (prot & MM_PROT_GROWSDOWN) {
+		if (v->start >= end)
+			return -MM_ENOMEM;
+		start = v->start;
+		if (!(v->flags & VM_GROWSDOWN))
+			return -MM_EINVAL;
+	} else {
+		if (v->start > start)
+			return -MM_ENOMEM;
+		if (prot & MM_PROT_GROWSUP)
+			return -MM_EINVAL;
+	}
+	prot &= MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC;
 	for (pos = start;;) {
 		uint64_t stop = MM_MIN(v->end, end);
 		uint32_t nf = mprotect_newflags(v, prot);

@@ -81,7 +81,7 @@ static long mmap_file(int fd, int prot, int flags, struct file **fout, struct mm
 SYSCALL_DEFINE(9, mmap)
 {
 	uint64_t addr = a0, len = a1, off = a5, out;
-	int prot = (int)a2, flags = (int)a3, fd = (int)a4;
+	int prot = (int)a2, flags = (int)a3 & ~MM_MAP_NOMAYWRITE, fd = (int)a4;
 	struct file *f = NULL;
 	struct mm_file *mf = NULL;
 	bool anon = (flags & MM_MAP_ANONYMOUS) != 0;
@@ -100,6 +100,9 @@ SYSCALL_DEFINE(9, mmap)
 			file_put(f);
 			return -EOVERFLOW;
 		}
+		/* do_mmap: a shared mapping of a file not open for writing never gets VM_MAYWRITE. */
+		if (!anon && !file_writable(f))
+			flags |= MM_MAP_NOMAYWRITE;
 		if (anon) {
 			/* /dev/zero: private maps are plain anonymous memory, shared ones shmem. */
 			flags |= MM_MAP_ANONYMOUS;

@@ -35,6 +35,13 @@
 #define MM_MAP_STACK 0x20000
 #define MM_MAP_HUGETLB 0x40000
 #define MM_MAP_FIXED_NOREPLACE 0x100000
+/*
+ * Not a Linux flag: the home sets it on a shared file mapping whose file is
+ * not open for writing, and the mapping gets no VM_MAYWRITE (so mprotect
+ * cannot add PROT_WRITE: EACCES), as Linux's do_mmap. Homes strip it from
+ * the flags user space passes.
+ */
+#define MM_MAP_NOMAYWRITE 0x40000000
 
 #define MM_MADV_NORMAL 0
 #define MM_MADV_RANDOM 1
