@@ -92,20 +92,26 @@ static int pagemap_fd = -1;
 static char vma_perms[5]; /* perms of the VMA maps_lookup found ("" if none) */
 static uint64_t vma_start; /* and its start */
 
-/* This process's /proc/self/maps, NUL-terminated, in a static buffer ("" if unreadable). */
-char *native_worker_maps(void)
+/* Read all of path into buf (size bytes), NUL-terminated; "" if unreadable. */
+char *native_worker_read(const char *path, char *buf, size_t size)
 {
-	static char buf[1 << 18];
 	size_t n = 0;
 	ssize_t r;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
 			n += (size_t)r;
 		close(fd);
 	}
 	buf[n] = 0;
 	return buf;
+}
+
+/* This process's /proc/self/maps, NUL-terminated, in a static buffer ("" if unreadable). */
+char *native_worker_maps(void)
+{
+	static char buf[1 << 18];
+	return native_worker_read("/proc/self/maps", buf, sizeof(buf));
 }
 
 /*

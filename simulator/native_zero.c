@@ -153,16 +153,7 @@ static bool region_empty(uint64_t r)
 static char *proc_read(const char *path)
 {
 	static char buf[1 << 20];
-	size_t n = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
-			n += (size_t)r;
-		close(fd);
-	}
-	buf[n] = 0;
-	return buf;
+	return native_worker_read(path, buf, sizeof(buf));
 }
 
 /* The number after key in the smaps record of the VMA starting at start, or -1. */

@@ -21,7 +21,11 @@
 #define SIM_NATIVE_ZERO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Read all of path into buf (size bytes), NUL-terminated; "" if unreadable (native_worker.c). */
+char *native_worker_read(const char *path, char *buf, size_t size);
 
 /* This process's /proc/self/maps, NUL-terminated, in a static buffer (native_worker.c). */
 char *native_worker_maps(void);
